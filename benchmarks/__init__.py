@@ -1,0 +1,1 @@
+"""Benchmarks: timing scripts, not tests (the machine is shared and noisy)."""

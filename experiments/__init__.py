@@ -1,0 +1,1 @@
+"""Entry points: run, compare, sweep, sensitivity, calibrate, optimise, report."""

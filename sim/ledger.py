@@ -1,0 +1,58 @@
+"""Per-team running sums over active customers, kept up to date by the rows that change.
+
+Each day only a few hundred customers change (those served, leaving or joining), so
+the model books them out before a change and back in after it instead of
+re-aggregating every customer every day. `rebuild` recounts from scratch; a test
+checks the running sums against it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import rules
+from .population import CustomerTable
+
+FIELDS = ("customers", "satisfaction", "loyalty", "expectation", "promoters", "detractors", "card_members")
+
+
+class CustomerLedger:
+    """Running per-team totals of the active customers of a CustomerTable."""
+
+    def __init__(self, customers: CustomerTable, n_teams: int) -> None:
+        self.customers = customers
+        self.n_teams = n_teams
+        self.table = np.zeros((len(FIELDS), n_teams))
+        self.sums = {name: self.table[i] for i, name in enumerate(FIELDS)}  # views into the table
+        self.rebuild()
+
+    def _book(self, rows: np.ndarray, sign: float) -> None:
+        c = self.customers
+        rows = rows[c.active[rows]]
+        if len(rows) == 0:
+            return
+        satisfaction = c.satisfaction[rows]
+        weights = np.concatenate([
+            np.ones(len(rows)), satisfaction, c.loyalty[rows], c.expectation[rows],
+            satisfaction >= rules.PROMOTER_THRESHOLD, satisfaction < rules.DETRACTOR_THRESHOLD,
+            c.card_member[rows]])
+        # One bincount for all fields: bin = field * n_teams + team.
+        bins = (np.arange(len(FIELDS))[:, None] * self.n_teams + c.team[rows][None, :]).ravel()
+        totals = np.bincount(bins, weights=weights, minlength=len(FIELDS) * self.n_teams)
+        self.table += sign * totals.reshape(len(FIELDS), self.n_teams)
+
+    def remove(self, rows: np.ndarray) -> None:
+        """Book active `rows` out (call before changing them or before they leave)."""
+        self._book(rows, -1.0)
+
+    def add(self, rows: np.ndarray) -> None:
+        """Book active `rows` in (call after changing them or after they join)."""
+        self._book(rows, +1.0)
+
+    def rebuild(self) -> None:
+        """Recount every active customer (after bulk changes; also the reference in tests)."""
+        self.table[:] = 0.0
+        self.add(np.flatnonzero(self.customers.active[: self.customers.n]))
+
+    def totals(self) -> dict[str, float]:
+        return {name: float(values.sum()) for name, values in self.sums.items()}

@@ -1,0 +1,248 @@
+"""Observation: array aggregates of the day, organisation-wide and per team.
+
+`DAILY_COLUMNS` and `TEAM_COLUMNS` document every output column (meaning and
+unit); the docs and the parquet metadata are generated from them. The recorder
+writes into preallocated arrays and builds DataFrames only at the end.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from . import rules
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import Encounters, ServiceModel, UnitDay
+
+# name: (unit, meaning)
+DAILY_COLUMNS: dict[str, tuple[str, str]] = {
+    "day": ("day", "simulation day, 0 = first day"),
+    "customers": ("customers", "active customers at the end of the day"),
+    "satisfaction": ("0-1", "mean cumulative satisfaction (CS) of active customers"),
+    "loyalty": ("0-1", "mean one-year retention chance of active customers at their current churn hazard"),
+    "nps": ("points, -100..100", "net promoter score: % promoters (CS >= 0.85) - % detractors (CS < 0.65)"),
+    "churned": ("customers/day", "customers who left today"),
+    "new_customers": ("customers/day", "customers who joined today (marketing, recommendations, staff)"),
+    "referrals": ("customers/day", "new customers brought by promoters' recommendations or staff ambassadors"),
+    "employees": ("people", "employees in post (front line and back office)"),
+    "engagement": ("0-1", "mean engagement E of employees in post (UWES = 6 E)"),
+    "exhaustion": ("0-1", "mean exhaustion X of employees in post"),
+    "burnout_share": ("0-1", "share of employees in post with exhaustion >= 0.5"),
+    "quits": ("people/day", "employees who quit today"),
+    "layoffs": ("people/day", "employees whose post was cut today (staffing reduced)"),
+    "hires": ("people/day", "vacancies filled today"),
+    "vacancies": ("posts", "open vacancies at the end of the day"),
+    "pressure": ("ratio", "mean front-line work pressure p = hours needed at the standard / hours available"),
+    "management_pressure": ("0-1", "pressure lever in force, including the reactive-management reflex"),
+    "time_per_customer": ("hours", "mean actual time per served front-line contact (T)"),
+    "time_standard": ("hours", "mean front-line handling-time standard (T*)"),
+    "service_quality": ("0-1", "mean perceived quality of today's encounters"),
+    "resolution_rate": ("0-1", "share of today's encounters in which the customer's need was resolved"),
+    "backlog": ("contacts", "contacts waiting for service at the end of the day"),
+    "contacts": ("contacts/day", "customer contacts arriving today (new and returning needs)"),
+    "failure_demand": ("contacts/day", "contacts today caused by needs left unresolved before"),
+    "served": ("contacts/day", "contacts served today"),
+    "abandoned": ("contacts/day", "waiting customers who gave up today"),
+    "customer_centricity_engaged": ("1-10", "mean customer-centricity rating of today's encounters with "
+                                            "engaged employees (UWES >= 4); NaN if none"),
+    "customer_centricity_other": ("1-10", "mean customer-centricity rating of today's encounters with "
+                                          "non-engaged employees; NaN if none"),
+    "encounter_satisfaction": ("0-1", "mean satisfaction with today's encounters"),
+    "expectation": ("0-1", "mean expectation of active customers"),
+    "engagement_front": ("0-1", "mean engagement of front-line staff"),
+    "engagement_back": ("0-1", "mean engagement of back-office staff"),
+    "exhaustion_front": ("0-1", "mean exhaustion of front-line staff"),
+    "exhaustion_back": ("0-1", "mean exhaustion of back-office staff"),
+    "appreciation": ("0-1", "mean felt appreciation of employees in post"),
+    "vision_alignment": ("0-1", "mean belief in the customer vision of employees in post"),
+    "skill": ("0-1", "mean skill of employees in post"),
+    "fatigue": ("0-1", "mean fatigue of employees in post"),
+    "surface_acting": ("0-1", "mean surface acting of front-line staff"),
+    "internal_service_quality": ("0-1", "back office: chance an internal request is resolved well and in time"),
+    "backoffice_pressure": ("ratio", "work pressure in the back office"),
+    "overtime": ("ratio", "mean work intensity above contracted hours (0 = none)"),
+    "card_members": ("customers", "active loyalty-card members"),
+    "revenue": ("EUR/day", "customers' spend (gross margin) less card discounts"),
+    "cost": ("EUR/day", "wages incl. overtime, lever costs, recognition and hiring"),
+    "profit": ("EUR/day", "revenue - cost"),
+    "wages": ("EUR/day", "wages incl. overtime premium"),
+    "lever_cost": ("EUR/day", "training, listening, co-creation, display rules, brand, card running costs "
+                              "and recognition"),
+    "hiring_cost": ("EUR/day", "recruiting and onboarding"),
+    "card_discount": ("EUR/day", "revenue given back to card members"),
+}
+
+TEAM_COLUMNS: dict[str, tuple[str, str]] = {
+    "day": ("day", "simulation day"),
+    "team": ("index", "front-line team, 0..teams-1"),
+    "headcount": ("people", "front-line employees in post in the team"),
+    "engagement": ("0-1", "mean engagement of the team's staff"),
+    "exhaustion": ("0-1", "mean exhaustion of the team's staff"),
+    "burnout_share": ("0-1", "share of the team's staff with exhaustion >= 0.5"),
+    "satisfaction": ("0-1", "mean cumulative satisfaction of the team's active customers"),
+    "loyalty": ("0-1", "mean one-year retention chance of the team's active customers"),
+    "customers": ("customers", "the team's active customers"),
+    "quits": ("people/day", "the team's quits today"),
+    "service_quality": ("0-1", "mean perceived quality of the team's encounters today; NaN if none"),
+    "pressure": ("ratio", "the team's work pressure"),
+    "time_standard": ("hours", "the team's handling-time standard"),
+    "leader_quality": ("0-1", "the team leader's recognition quality"),
+}
+
+FLOWS = ("contacts", "failure_demand", "abandoned", "churned", "new_customers", "referrals", "quits", "hires",
+         "layoffs", "recognitions", "referred_hires", "vacancy_days_filled", "revenue", "cost", "profit",
+         "wages", "overtime_cost", "lever_cost", "hiring_cost", "card_discount", "card_members")
+
+
+def team_customer_counts(model: "ServiceModel") -> dict[str, np.ndarray]:
+    """Per-team active customers, promoters, detractors and sums of satisfaction, loyalty and expectation."""
+    return model.ledger.sums
+
+
+def _mean(values: np.ndarray) -> float:
+    n = len(values)
+    return float(np.add.reduce(values)) / n if n else float("nan")
+
+
+class Recorder:
+    """Collects one row per day and one row per team per day into preallocated arrays."""
+
+    FLOWS = FLOWS
+
+    def __init__(self, model: "ServiceModel") -> None:
+        self.model = model
+        days, teams = model.config.days, model.n_teams
+        self.daily = {name: np.full(days, np.nan) for name in DAILY_COLUMNS}
+        self.teams = {name: np.full((days, teams), np.nan) for name in TEAM_COLUMNS}
+        self.rows = 0
+        self.start: dict[str, float] = {}
+        self.totals = dict.fromkeys(("referred_hires", "hires", "vacancy_days_filled", "rating_sum_engaged",
+                                     "ratings_engaged", "rating_sum_other", "ratings_other"), 0.0)
+
+    def record_start(self) -> None:
+        """Snapshot of the organisation before the first day (for 'start vs end' summaries)."""
+        m = self.model
+        counts = team_customer_counts(m)
+        e = m.employees
+        staff = np.flatnonzero(e.active[: e.n])
+        n = counts["customers"].sum()
+        self.start = {
+            "customers": float(n),
+            "satisfaction": float(counts["satisfaction"].sum() / n),
+            "loyalty": float(counts["loyalty"].sum() / n),
+            "nps": float(100.0 * (counts["promoters"].sum() - counts["detractors"].sum()) / n),
+            "employees": float(len(staff)),
+            "engagement": _mean(e.engagement[staff]),
+            "exhaustion": _mean(e.exhaustion[staff]),
+            "burnout_share": _mean((e.exhaustion[staff] >= rules.BURNOUT_THRESHOLD).astype(float)),
+        }
+
+    def observe(self, units: "UnitDay", enc: "Encounters") -> None:
+        """Phase 9: aggregate today's arrays into one daily row and one row per team."""
+        m = self.model
+        if self.rows >= len(self.daily["day"]):
+            self._extend()
+        d, today = self.rows, m.today
+        c, e, k = m.customers, m.employees, m.n_teams
+        counts = team_customer_counts(m)
+        n_customers = counts["customers"].sum()
+        staff = np.flatnonzero(e.active[: e.n])
+        front = e.is_front[staff]
+        engagement, exhaustion = e.engagement[staff], e.exhaustion[staff]
+        burnt = (exhaustion >= rules.BURNOUT_THRESHOLD).astype(float)
+        served = len(enc.customer)
+        row = self.daily
+        row["day"][d] = m.day
+        row["customers"][d] = n_customers
+        with np.errstate(invalid="ignore", divide="ignore"):
+            row["satisfaction"][d] = counts["satisfaction"].sum() / n_customers
+            row["loyalty"][d] = counts["loyalty"].sum() / n_customers
+            row["nps"][d] = 100.0 * (counts["promoters"].sum() - counts["detractors"].sum()) / n_customers
+            row["expectation"][d] = counts["expectation"].sum() / n_customers
+        for name in ("churned", "new_customers", "referrals", "quits", "hires", "layoffs", "contacts",
+                     "failure_demand", "abandoned", "card_members", "revenue", "cost", "profit", "wages",
+                     "lever_cost", "hiring_cost", "card_discount"):
+            row[name][d] = today.get(name, 0.0)
+        row["employees"][d] = len(staff)
+        row["engagement"][d] = _mean(engagement)
+        row["exhaustion"][d] = _mean(exhaustion)
+        row["burnout_share"][d] = _mean(burnt)
+        row["engagement_front"][d] = _mean(engagement[front])
+        row["engagement_back"][d] = _mean(engagement[~front])
+        row["exhaustion_front"][d] = _mean(exhaustion[front])
+        row["exhaustion_back"][d] = _mean(exhaustion[~front])
+        row["appreciation"][d] = _mean(e.appreciation[staff])
+        row["vision_alignment"][d] = _mean(e.vision_alignment[staff])
+        row["skill"][d] = _mean(e.skill[staff])
+        row["fatigue"][d] = _mean(e.fatigue[staff])
+        row["surface_acting"][d] = _mean(e.surface_acting[staff][front])
+        row["vacancies"][d] = len(m.vacancy_unit)
+        row["pressure"][d] = units.pressure[:k].mean()
+        row["management_pressure"][d] = m.management_pressure
+        row["time_standard"][d] = m.time_standard[:k].mean()
+        row["time_per_customer"][d] = (float((units.time_hours[:k] * units.served[:k]).sum() / served)
+                                       if served else float(units.time_hours[:k].mean()))
+        row["served"][d] = served
+        row["service_quality"][d] = _mean(enc.quality)
+        row["resolution_rate"][d] = _mean(enc.resolved)
+        row["encounter_satisfaction"][d] = _mean(enc.satisfaction)
+        row["customer_centricity_engaged"][d] = _mean(enc.rating[enc.engaged])
+        row["customer_centricity_other"][d] = _mean(enc.rating[~enc.engaged])
+        row["backlog"][d] = len(m.waiting)
+        row["internal_service_quality"][d] = m.isq
+        row["backoffice_pressure"][d] = units.pressure[m.backoffice]
+        row["overtime"][d] = _mean(np.maximum(units.intensity[e.unit[staff]] - 1.0, 0.0))
+        for name in ("referred_hires", "hires", "vacancy_days_filled"):
+            self.totals[name] += today.get(name, 0.0)
+        self.totals["rating_sum_engaged"] += float(enc.rating[enc.engaged].sum())
+        self.totals["ratings_engaged"] += int(enc.engaged.sum())
+        self.totals["rating_sum_other"] += float(enc.rating[~enc.engaged].sum())
+        self.totals["ratings_other"] += int((~enc.engaged).sum())
+
+        # Per team.
+        t = self.teams
+        unit = e.unit[staff]
+        headcount = np.bincount(unit, minlength=m.n_units)[:k]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t["day"][d] = m.day
+            t["team"][d] = np.arange(k)
+            t["headcount"][d] = headcount
+            t["engagement"][d] = np.bincount(unit, weights=engagement, minlength=m.n_units)[:k] / headcount
+            t["exhaustion"][d] = np.bincount(unit, weights=exhaustion, minlength=m.n_units)[:k] / headcount
+            t["burnout_share"][d] = np.bincount(unit, weights=burnt, minlength=m.n_units)[:k] / headcount
+            t["satisfaction"][d] = counts["satisfaction"] / counts["customers"]
+            t["loyalty"][d] = counts["loyalty"] / counts["customers"]
+            t["customers"][d] = counts["customers"]
+            t["quits"][d] = today["quits_by_unit"][:k] if "quits_by_unit" in today else 0
+            n_enc = np.bincount(enc.team, minlength=k)
+            t["service_quality"][d] = np.bincount(enc.team, weights=enc.quality, minlength=k) / n_enc
+            t["pressure"][d] = units.pressure[:k]
+            t["time_standard"][d] = m.time_standard[:k]
+            t["leader_quality"][d] = m.leader_quality
+        m.satisfaction_recent += (row["satisfaction"][d] - m.satisfaction_recent) / 30.0
+        self.rows += 1
+
+    def _extend(self) -> None:
+        """Grow the arrays when a model is stepped past its configured horizon (the dashboard does)."""
+        for store in (self.daily, self.teams):
+            for name, values in store.items():
+                store[name] = np.concatenate([values, np.full_like(values, np.nan)])
+
+    def daily_frame(self) -> pd.DataFrame:
+        frame = pd.DataFrame({name: values[: self.rows] for name, values in self.daily.items()})
+        for name in ("day", "customers", "churned", "new_customers", "referrals", "employees", "quits", "hires",
+                     "layoffs", "vacancies", "backlog", "contacts", "failure_demand", "served", "abandoned",
+                     "card_members"):
+            frame[name] = frame[name].astype(np.int64)
+        return frame
+
+    def teams_frame(self) -> pd.DataFrame:
+        k = self.model.n_teams
+        frame = pd.DataFrame({name: values[: self.rows].reshape(-1) for name, values in self.teams.items()})
+        for name in ("day", "team", "headcount", "customers", "quits"):
+            frame[name] = frame[name].astype(np.int64)
+        assert len(frame) == self.rows * k
+        return frame

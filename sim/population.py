@@ -1,0 +1,102 @@
+"""The model's state: one struct-of-arrays table per kind of agent.
+
+A row is one person for their whole life in the model: customers who churn and
+employees who leave keep their row (with `active` False), so a Mesa handle always
+points at the same person. New people are appended; capacity grows geometrically,
+so appending is amortised O(1) and memory stays linear in the number of people.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NEVER = np.iinfo(np.int32).max  # a day that never comes (next contact of a churned customer)
+
+
+class Table:
+    """Columns of equal length; `n` rows are in use, the rest is spare capacity."""
+
+    COLUMNS: dict[str, tuple[type, object]] = {}
+
+    def __init__(self, capacity: int = 16) -> None:
+        self.n = 0
+        self.capacity = max(16, int(capacity))
+        for name, (dtype, fill) in self.COLUMNS.items():
+            setattr(self, name, np.full(self.capacity, fill, dtype=dtype))
+
+    def append(self, count: int, **values) -> np.ndarray:
+        """Append `count` rows (columns not given take their fill value); return their indices."""
+        unknown = set(values) - set(self.COLUMNS)
+        if unknown:
+            raise KeyError(f"unknown columns: {sorted(unknown)}")
+        if self.n + count > self.capacity:
+            self._grow(max(self.n + count, int(self.capacity * 1.5)))
+        rows = np.arange(self.n, self.n + count)
+        for name, value in values.items():
+            getattr(self, name)[rows] = value
+        self.n += count
+        return rows
+
+    def _grow(self, capacity: int) -> None:
+        for name, (dtype, fill) in self.COLUMNS.items():
+            new = np.full(capacity, fill, dtype=dtype)
+            new[: self.n] = getattr(self, name)[: self.n]
+            setattr(self, name, new)
+        self.capacity = capacity
+
+    def column(self, name: str) -> np.ndarray:
+        """The used part of a column (a view: writes go to the table)."""
+        return getattr(self, name)[: self.n]
+
+    def nbytes(self) -> int:
+        return sum(getattr(self, name).nbytes for name in self.COLUMNS)
+
+
+class EmployeeTable(Table):
+    """Employees: front line (`unit` = team) or back office (`unit` = number of teams)."""
+
+    COLUMNS = {
+        "unit": (np.int32, 0),
+        "is_front": (np.bool_, True),
+        "active": (np.bool_, False),
+        "skill": (np.float64, 0.5),
+        "engagement": (np.float64, 0.6),
+        "exhaustion": (np.float64, 0.3),
+        "appreciation": (np.float64, 0.5),  # felt appreciation
+        "vision_alignment": (np.float64, 0.4),
+        "fatigue": (np.float64, 0.4),
+        "surface_acting": (np.float64, 0.0),
+        "meaning": (np.float64, 0.6),  # smoothed satisfaction of the customers served
+        "complaints": (np.float64, 0.1),  # smoothed share of dissatisfied encounters
+        "engagement_trait": (np.float64, 0.0),
+        "resilience_trait": (np.float64, 0.0),
+        "caseload": (np.float64, 0.0),  # individual offset of job demands
+        "hired_day": (np.int32, 0),
+        "left_day": (np.int32, -1),
+        "referred": (np.bool_, False),
+        "resources": (np.float64, 0.5),  # last computed job resources (observed, not state)
+        "demands": (np.float64, 0.3),  # last computed job demands (observed, not state)
+    }
+
+
+class CustomerTable(Table):
+    """Customers of each team."""
+
+    COLUMNS = {
+        "team": (np.int32, 0),
+        "active": (np.bool_, False),
+        "expectation": (np.float64, 0.66),
+        "satisfaction": (np.float64, 0.72),  # cumulative satisfaction CS
+        "hazard_per_year": (np.float64, 0.2),
+        "loyalty": (np.float64, 0.8),  # one-year retention chance at the current hazard
+        "contact_rate_per_day": (np.float64, 0.03),  # propensity at demand multiplier 1
+        "next_contact_day": (np.int32, NEVER),
+        "churn_time": (np.float64, np.inf),  # day (fractional) at which the customer leaves
+        "pending_need": (np.bool_, False),  # an unresolved need that will come back
+        "waiting_since": (np.int32, -1),  # day the customer joined the backlog, -1 if not waiting
+        "joined_day": (np.int32, 0),
+        "left_day": (np.int32, -1),
+        "referrer": (np.int64, -1),  # customer who recommended them, -1 if none
+        "referred": (np.bool_, False),
+        "card_member": (np.bool_, False),
+    }

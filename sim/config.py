@@ -102,7 +102,7 @@ class OrganisationConfig(_Section):
     internal_requests_per_contact: float = param(0.5, 0.0, 3.0,
                                                  "back-office requests generated per front-line contact", "requests")
     leader_quality_concentration: float = param(
-        8.0, 0.5, 1000.0, "Beta concentration of team-leader quality around the policy (higher = more alike)",
+        12.0, 0.5, 1000.0, "Beta concentration of team-leader quality around the policy (higher = more alike)",
         "", evidence=(4.0, 20.0))
 
 
@@ -113,13 +113,16 @@ class MarketConfig(_Section):
     SECTION: ClassVar[str] = "market"
     customers_per_team: int = param(2000, 1, 10_000_000, "customers per team at the start", "customers", fixed=True)
     demand_multiplier: float = param(1.0, 0.0, 5.0, "multiplies every customer's contact rate (demand shocks)", "x")
-    contacts_per_customer_per_year: float = param(10.0, 0.1, 365.0, "mean contact rate of a customer", "1/year")
+    contacts_per_customer_per_year: float = param(9.0, 0.1, 365.0, "mean contact rate of a customer", "1/year")
     contact_rate_spread: float = param(0.5, 0.0, 3.0,
                                        "coefficient of variation of contact rates between customers", "", fixed=True)
-    team_demand_spread: float = param(0.10, 0.0, 0.5,
+    team_demand_spread: float = param(0.06, 0.0, 0.5,
                                       "between-team spread of demand per customer (branch location)", "CV", fixed=True)
-    team_expectation_spread: float = param(0.04, 0.0, 0.3,
+    team_expectation_spread: float = param(0.06, 0.0, 0.3,
                                            "between-team spread of customers' expectations", "0-1", fixed=True)
+    customer_expectation_spread: float = param(0.06, 0.0, 0.3,
+                                               "spread of customers' personal standards (some are hard to please)",
+                                               "0-1", fixed=True)
     market_potential_ratio: float = param(1.5, 1.0, 20.0,
                                           "people in a team's market per initial customer", "x")
     acquisition_per_year: float = param(0.35, 0.0, 10.0,
@@ -185,8 +188,8 @@ class BehaviourConfig(_Section):
                                    evidence=(7.0, 28.0))
     engagement_noise: float = param(0.01, 0.0, 0.2, "daily noise on engagement (SD)", "0-1")
     engagement_trait_spread: float = param(0.10, 0.0, 0.5, "SD of individual engagement dispositions", "0-1")
-    resilience_trait_spread: float = param(0.08, 0.0, 0.5, "SD of individual exhaustion dispositions", "0-1")
-    caseload_spread: float = param(0.12, 0.0, 0.5, "SD of individual differences in job demands", "0-1")
+    resilience_trait_spread: float = param(0.10, 0.0, 0.5, "SD of individual exhaustion dispositions", "0-1")
+    caseload_spread: float = param(0.06, 0.0, 0.5, "SD of individual differences in job demands", "0-1")
     emotional_labour_front: float = param(0.12, 0.0, 1.0,
                                           "baseline emotional demand of serving external customers", "0-1",
                                           evidence=(0.05, 0.25))
@@ -219,10 +222,13 @@ class BehaviourConfig(_Section):
     resolution_engagement: float = param(3.0, 0.0, 10.0,
                                          "log-odds of resolution per unit of engagement (probing)", "")
     resolution_autonomy: float = param(1.5, 0.0, 10.0, "log-odds of resolution per unit of autonomy", "")
-    resolution_time: float = param(2.0, 0.0, 10.0, "log-odds of resolution per unit of time/norm", "")
+    resolution_time: float = param(0.5, 0.0, 10.0, "log-odds of resolution per unit of time/norm", "")
     resolution_isq: float = param(1.5, 0.0, 10.0,
                                   "log-odds of resolution per unit of back-office service quality", "")
-    resolution_exhaustion: float = param(1.5, 0.0, 10.0, "log-odds lost per unit of exhaustion", "")
+    resolution_exhaustion: float = param(0.3, 0.0, 10.0, "log-odds lost per unit of exhaustion", "")
+    resolution_effort: float = param(6.0, 0.0, 20.0, "log-odds of resolution per unit of effort (Janssen)", "")
+    effort_curvature: float = param(1.0, 0.0, 10.0,
+                                    "how sharply effort falls away from its optimal pressure (inverted U)", "")
     detection_probability: float = param(0.6, 0.0, 1.0, "chance a customer notices surface acting", "0-1",
                                          evidence=(0.4, 0.8))
     detected_acting_penalty: float = param(0.35, 0.0, 1.0,
@@ -236,8 +242,8 @@ class BehaviourConfig(_Section):
                                 "0-1")
     need_return_days: float = param(5.0, 1.0, 90.0, "mean days before an unresolved need comes back", "days")
     abandon_per_day: float = param(0.15, 0.0, 1.0, "share of waiting customers who give up each day", "1/day")
-    waiting_penalty: float = param(0.25, 0.0, 2.0,
-                                   "perceived-quality loss per unit of queueing (work pressure above 0.8)", "0-1")
+    waiting_penalty: float = param(0.4, 0.0, 2.0,
+                                   "perceived-quality loss per unit of queueing (work pressure above 0.4)", "0-1")
     # --- customers ---------------------------------------------------------------------------
     initial_satisfaction: float = param(0.72, 0.0, 1.0, "mean satisfaction of the customers at the start "
                                                          "(calibrated to the baseline's steady state)", "0-1")
@@ -247,7 +253,7 @@ class BehaviourConfig(_Section):
                                          "0-1")
     loss_aversion: float = param(2.0, 1.0, 5.0, "weight of negative vs positive disconfirmation", "x",
                                  evidence=(1.5, 3.0))
-    satisfaction_smoothing: float = param(0.35, 0.01, 1.0,
+    satisfaction_smoothing: float = param(0.2, 0.01, 1.0,
                                           "weight of the latest encounter in cumulative satisfaction", "0-1")
     expectation_adaptation: float = param(0.15, 0.0, 1.0,
                                           "share of the gap to experienced quality that expectations close per "
@@ -346,7 +352,9 @@ class SimConfig:
         days_field = next(f for f in dataclasses.fields(self) if f.name == "days")
         object.__setattr__(self, "days", check_value("days", self.days, days_field))
         object.__setattr__(self, "events", tuple(_coerce_event(e, i) for i, e in enumerate(self.events)))
-        validated = self
+        if not self.events:
+            return
+        validated = dataclasses.replace(self, events=())  # apply each event to a copy to validate it
         for i, event in enumerate(self.events):
             if not 0 <= event.day < self.days:
                 raise ConfigError(f"events[{i}].day = {event.day} is outside the run: expected an integer in "
@@ -355,7 +363,7 @@ class SimConfig:
 
     def with_path(self, path: str, value: Any) -> "SimConfig":
         """Return a copy with the dotted field `path` set to `value` (validated)."""
-        return _set_path(self, path, value, where=path)
+        return _set_path(self, path, value, where=path, mid_run=False)
 
 
 SECTIONS: dict[str, type] = {
@@ -392,12 +400,15 @@ def _coerce_event(event: Any, index: int) -> Event:
 def apply_event(config: SimConfig, event: Event, where: str = "event") -> SimConfig:
     """Return `config` with every setting of `event` applied (validated)."""
     for path, value in event.set.items():
-        config = _set_path(config, path, value, where=f"{where}.set[{path!r}]")
+        config = _set_path(config, path, value, where=f"{where}.set[{path!r}]", mid_run=True)
     return config
 
 
-def _set_path(config: SimConfig, path: str, value: Any, where: str) -> SimConfig:
+def _set_path(config: SimConfig, path: str, value: Any, where: str, mid_run: bool) -> SimConfig:
+    """Set one dotted field; `mid_run` (events) also refuses fields read only at the start."""
     parts = str(path).split(".")
+    if not mid_run and len(parts) == 1 and parts[0] == "days":
+        return dataclasses.replace(config, days=value)
     if len(parts) != 2 or parts[0] not in SECTIONS:
         if parts[0] in FIXED_TOP_LEVEL:
             raise ConfigError(f"{where}: {path!r} is fixed when the run starts and cannot be changed by an event")
@@ -409,7 +420,7 @@ def _set_path(config: SimConfig, path: str, value: Any, where: str) -> SimConfig
     if field_name not in fields or "range" not in fields[field_name].metadata:
         raise ConfigError(f"{where}: {path!r} is not a config path; {section_name} has: "
                           f"{', '.join(sorted(n for n, f in fields.items() if 'range' in f.metadata))}")
-    if fields[field_name].metadata.get("fixed"):
+    if mid_run and fields[field_name].metadata.get("fixed"):
         raise ConfigError(f"{where}: {path!r} is fixed when the run starts and cannot be changed by an event")
     check_value(path, value, fields[field_name])
     return dataclasses.replace(config, **{section_name: dataclasses.replace(section, **{field_name: value})})

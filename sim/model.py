@@ -241,9 +241,10 @@ class ServiceModel(mesa.Model):
         if len(back) == 0 or cfg.organisation.backoffice_share == 0:
             self.isq = 0.7 if cfg.organisation.backoffice_share == 0 else 0.0
             return
+        effort = rules.effort(self.management_pressure, e.appreciation[back], cfg.behaviour.effort_curvature)
         done_well = rules.resolution_probability(
             e.skill[back], e.engagement[back], e.exhaustion[back], cfg.policy.autonomy,
-            time_hours / cfg.organisation.backoffice_time_norm_hours, 0.7, cfg.behaviour).mean()
+            time_hours / cfg.organisation.backoffice_time_norm_hours, 0.7, effort, cfg.behaviour).mean()
         in_time = served / pending if pending > 0 else 1.0
         self.isq = float(done_well * in_time)
 
@@ -267,8 +268,9 @@ class ServiceModel(mesa.Model):
         skill, engagement = e.skill[employee], e.engagement[employee]
         exhaustion, vision = e.exhaustion[employee], e.vision_alignment[employee]
         time_ratio = units.time_hours[team] / cfg.organisation.time_norm_hours
+        effort = rules.effort(self.management_pressure, e.appreciation[employee], b.effort_curvature)
         p_resolve = rules.resolution_probability(skill, engagement, exhaustion, policy.autonomy, time_ratio,
-                                                 self.isq, b)
+                                                 self.isq, effort, b)
         draws = rng.random((3, len(served)))
         resolved = (draws[0] < p_resolve).astype(np.float64)
         acting = rules.surface_acting(policy.display_rules, engagement)
@@ -330,7 +332,8 @@ class ServiceModel(mesa.Model):
         who = enc.customer
         self.ledger.remove(who)
         c.satisfaction[who] += b.satisfaction_smoothing * (enc.satisfaction - c.satisfaction[who])
-        promise = b.brand_promise_lift * cfg.policy.brand_promise + self.team_expectation_offset[enc.team]
+        promise = (b.brand_promise_lift * cfg.policy.brand_promise + self.team_expectation_offset[enc.team]
+                   + c.standard[who])
         c.expectation[who] = rules.expectation_step(c.expectation[who], enc.quality, promise,
                                                     b.expectation_adaptation)
         unresolved = enc.resolved == 0
@@ -437,7 +440,7 @@ class ServiceModel(mesa.Model):
         resources = rules.job_resources(policy.autonomy, e.appreciation[idx], e.skill[idx], policy.listening,
                                         e.vision_alignment[idx], policy.training, isq, e.meaning[idx], front)
         labour = rules.emotional_labour(front, b.emotional_labour_front, acting, e.complaints[idx])
-        demands = rules.job_demands(hindrance, overload, policy.listening, isq, e.fatigue[idx], labour,
+        demands = rules.job_demands(challenge, hindrance, policy.listening, isq, e.fatigue[idx], labour,
                                     e.caseload[idx])
         e.resources[idx], e.demands[idx] = resources, demands
         target_e = rules.engagement_target(resources, challenge, hindrance, exhaustion, e.engagement_trait[idx], b)
@@ -489,10 +492,11 @@ class ServiceModel(mesa.Model):
         self._receive_referrals()
         self._fill_vacancies()
 
-    def _leave(self, rows: np.ndarray) -> None:
+    def _leave(self, rows: np.ndarray, laid_off: bool = False) -> None:
         e = self.employees
         e.active[rows] = False
         e.left_day[rows] = self.day
+        e.laid_off[rows] = laid_off
 
     def _receive_referrals(self) -> None:
         """Engaged believers and ambassadors refer candidates; a referral fills a vacancy sooner."""
@@ -513,7 +517,9 @@ class ServiceModel(mesa.Model):
         if not due.any():
             return
         units, referred = self.vacancy_unit[due], self.vacancy_referred[due]
-        self.today["vacancy_days_filled"] = float((self.day - self.vacancy_opened[due]).sum())
+        open_days = self.day - self.vacancy_opened[due]
+        self.today["vacancy_days_referred"] = float(open_days[referred].sum())
+        self.today["vacancy_days_other"] = float(open_days[~referred].sum())
         self.today["referred_hires"] = int(referred.sum())
         self._drop_vacancies(~due)
         self._hire(units, referred)
@@ -547,7 +553,7 @@ class ServiceModel(mesa.Model):
             if excess > 0:
                 staff = active[e.unit[active] == unit]
                 laid_off = self.rng.choice(staff, size=min(excess, len(staff)), replace=False)
-                self._leave(laid_off)
+                self._leave(laid_off, laid_off=True)
                 self.today["layoffs"] = self.today.get("layoffs", 0) + len(laid_off)
 
     def positions(self) -> np.ndarray:
@@ -736,7 +742,8 @@ class ServiceModel(mesa.Model):
             rate = rng.gamma(shape, mean_rate / shape)
         else:
             rate = mean_rate
-        expectation = (b.initial_expectation + self.team_expectation_offset[teams]
+        standard = market.customer_expectation_spread * rng.standard_normal(n)
+        expectation = (b.initial_expectation + self.team_expectation_offset[teams] + standard
                        + b.brand_promise_lift * cfg.policy.brand_promise)
         if initial:
             satisfaction = b.initial_satisfaction + 0.12 * rng.standard_normal(n)
@@ -745,7 +752,7 @@ class ServiceModel(mesa.Model):
         else:
             satisfaction = np.full(n, b.newcomer_satisfaction)
             joined = np.full(n, self.day, np.int32)
-        rows = c.append(n, team=teams, active=True, expectation=np.clip(expectation, 0, 1),
+        rows = c.append(n, team=teams, active=True, expectation=np.clip(expectation, 0, 1), standard=standard,
                         satisfaction=np.clip(satisfaction, 0, 1), contact_rate_per_day=rate, joined_day=joined,
                         referred=referred, referrer=-1 if referrer is None else referrer)
         if cfg.policy.loyalty_discount > 0:

@@ -73,6 +73,7 @@ class EmployeeTable(Table):
         "caseload": (np.float64, 0.0),  # individual offset of job demands
         "hired_day": (np.int32, 0),
         "left_day": (np.int32, -1),
+        "laid_off": (np.bool_, False),
         "referred": (np.bool_, False),
         "resources": (np.float64, 0.5),  # last computed job resources (observed, not state)
         "demands": (np.float64, 0.3),  # last computed job demands (observed, not state)
@@ -86,6 +87,7 @@ class CustomerTable(Table):
         "team": (np.int32, 0),
         "active": (np.bool_, False),
         "expectation": (np.float64, 0.66),
+        "standard": (np.float64, 0.0),  # personal offset of expectations (hard or easy to please)
         "satisfaction": (np.float64, 0.72),  # cumulative satisfaction CS
         "hazard_per_year": (np.float64, 0.2),
         "loyalty": (np.float64, 0.8),  # one-year retention chance at the current hazard

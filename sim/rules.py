@@ -26,7 +26,7 @@ ENGAGED_THRESHOLD = 2.0 / 3.0  # UWES >= 4 on the 0-6 scale
 BURNOUT_THRESHOLD = 0.5  # exhaustion at or above half the scale counts as burnout
 PROMOTER_THRESHOLD = 0.85  # satisfaction that rounds to 9-10 on a 0-10 recommend scale
 DETRACTOR_THRESHOLD = 0.65  # satisfaction that rounds to 0-6
-QUEUE_ONSET_PRESSURE = 0.8  # customers start to notice queues above this work pressure
+QUEUE_ONSET_PRESSURE = 0.4  # customers start to notice queues (waiting in line, callbacks) above this
 
 # Weights of the job resources (each row sums to 1). Front line: customers' feedback (meaning)
 # and back-office support are resources; the back office has neither.
@@ -144,7 +144,10 @@ def effective_management_pressure(pressure, reactive, satisfaction_reference, sa
 
 
 def queueing(pressure):
-    """How much customers notice queues: 0 up to p = 0.8, rising to 1 at p = 1.8."""
+    """How much customers notice queues: 0 up to p = 0.4, rising linearly to 1 at p = 1.4.
+
+    Waiting grows with utilisation well before a unit is overloaded (queueing theory),
+    so faster handling shortens queues even when there is slack."""
     return np.clip(pressure - QUEUE_ONSET_PRESSURE, 0.0, 1.0)
 
 
@@ -160,13 +163,24 @@ def authenticity(engagement, vision_alignment):
     return engagement * (0.5 + 0.5 * vision_alignment)
 
 
-def resolution_probability(skill, engagement, exhaustion, autonomy, time_ratio, isq, b):
+def effort(pressure, fairness, curvature):
+    """Janssen 2001: performance is an inverted U in demands, higher and shifted right when the
+    effort-reward balance is fair (felt appreciation)."""
+    optimum = 0.35 + 0.6 * fairness
+    return np.clip(0.85 + 0.15 * fairness - curvature * (pressure - optimum) ** 2, 0.0, 1.0)
+
+
+REFERENCE_EFFORT = 0.925 - 0.0625  # effort at pressure 0.4 and fairness 0.5 with curvature 1
+
+
+def resolution_probability(skill, engagement, exhaustion, autonomy, time_ratio, isq, effort_level, b):
     """Chance that the customer's real need is found and solved ("faster horses" takes probing).
 
     `time_ratio` is actual time over the norm; its effect is logarithmic (cutting a
     generous time costs little, cutting a short one costs much). `b` is the BehaviourConfig.
     """
     log_odds = (b.resolution_base
+                + b.resolution_effort * (effort_level - REFERENCE_EFFORT)
                 + b.resolution_skill * (skill - 0.75)
                 + b.resolution_engagement * (engagement - REFERENCE_ENGAGEMENT)
                 - b.resolution_exhaustion * (exhaustion - REFERENCE_EXHAUSTION)
@@ -245,10 +259,11 @@ def challenge_and_hindrance(pressure, fairness, overload):
     return challenge, hindrance
 
 
-def job_demands(hindrance, overload, listening, isq, fatigue, emotional_labour, caseload):
-    """Job demands in [0, 1]: hindrance stress, overload, process barriers, fatigue, emotional labour."""
+def job_demands(challenge, hindrance, listening, isq, fatigue, emotional_labour, caseload):
+    """Job demands in [0, 1]: challenge and hindrance stress (both strain, LePine 2005), process barriers,
+    fatigue, emotional labour and the individual's caseload."""
     process_barriers = 0.5 * (1.0 - listening) + 0.3 * (1.0 - isq)
-    demands = (0.25 * hindrance + 0.20 * overload + 0.20 * process_barriers + 0.20 * fatigue
+    demands = (0.10 * challenge + 0.30 * hindrance + 0.20 * process_barriers + 0.10 * fatigue
                + emotional_labour + caseload)
     return np.clip(demands, 0.0, 1.0)
 

@@ -113,7 +113,7 @@ def probe_baseline(config: SimConfig, seed: int) -> dict[str, Any]:
         "defection_second": float(left_within_year[second].mean()) if second.any() else float("nan"),
         "f9": log,
         "series": {k: result.daily[k].to_numpy() for k in ("customers", "engagement", "exhaustion",
-                                                           "satisfaction")},
+                                                           "satisfaction", "expectation")},
     }
 
 

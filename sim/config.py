@@ -119,15 +119,15 @@ class MarketConfig(_Section):
     team_demand_spread: float = param(0.06, 0.0, 0.5,
                                       "between-team spread of demand per customer (branch location)", "CV", fixed=True)
     team_expectation_spread: float = param(0.06, 0.0, 0.3,
-                                           "between-team spread of customers' expectations", "0-1", fixed=True)
+                                           "between-team spread of customers' expectations", "0-1", fixed=True, evidence=(0.0, 0.15))
     customer_expectation_spread: float = param(0.06, 0.0, 0.3,
                                                "spread of customers' personal standards (some are hard to please)",
-                                               "0-1", fixed=True)
+                                               "0-1", fixed=True, evidence=(0.02, 0.15))
     market_potential_ratio: float = param(1.5, 1.0, 20.0,
                                           "people in a team's market per initial customer", "x")
     acquisition_per_year: float = param(0.35, 0.0, 10.0,
                                         "share of non-customers in the market who become customers per year "
-                                        "through ordinary marketing", "1/year")
+                                        "through ordinary marketing", "1/year", evidence=(0.1, 3.0))
     spend_per_customer_per_year: float = param(600.0, 0.0, 1e6, "gross margin a customer brings per year",
                                                "EUR/year")
 
@@ -187,9 +187,9 @@ class BehaviourConfig(_Section):
     engagement_days: float = param(14.0, 1.0, 365.0, "time constant of engagement", "days",
                                    evidence=(7.0, 28.0))
     engagement_noise: float = param(0.01, 0.0, 0.2, "daily noise on engagement (SD)", "0-1")
-    engagement_trait_spread: float = param(0.10, 0.0, 0.5, "SD of individual engagement dispositions", "0-1")
-    resilience_trait_spread: float = param(0.10, 0.0, 0.5, "SD of individual exhaustion dispositions", "0-1")
-    caseload_spread: float = param(0.06, 0.0, 0.5, "SD of individual differences in job demands", "0-1")
+    engagement_trait_spread: float = param(0.10, 0.0, 0.5, "SD of individual engagement dispositions", "0-1", evidence=(0.05, 0.2))
+    resilience_trait_spread: float = param(0.10, 0.0, 0.5, "SD of individual exhaustion dispositions", "0-1", evidence=(0.05, 0.2))
+    caseload_spread: float = param(0.06, 0.0, 0.5, "SD of individual differences in job demands", "0-1", evidence=(0.02, 0.15))
     emotional_labour_front: float = param(0.12, 0.0, 1.0,
                                           "baseline emotional demand of serving external customers", "0-1",
                                           evidence=(0.05, 0.25))
@@ -217,10 +217,10 @@ class BehaviourConfig(_Section):
     max_overtime: float = param(1.3, 1.0, 2.0, "maximum work intensity (hours worked / contracted)", "x")
     fatigue_days: float = param(21.0, 1.0, 365.0, "time constant of fatigue following work intensity", "days")
     # --- encounters --------------------------------------------------------------------------
-    resolution_base: float = param(0.9, -5.0, 5.0, "log-odds of resolving a need at reference conditions", "")
+    resolution_base: float = param(0.9, -5.0, 5.0, "log-odds of resolving a need at reference conditions", "", evidence=(0.0, 2.5))
     resolution_skill: float = param(2.5, 0.0, 10.0, "log-odds of resolution per unit of skill", "")
-    resolution_engagement: float = param(3.0, 0.0, 10.0,
-                                         "log-odds of resolution per unit of engagement (probing)", "")
+    resolution_engagement: float = param(5.0, 0.0, 10.0,
+                                         "log-odds of resolution per unit of engagement (probing)", "", evidence=(1.0, 8.0))
     resolution_autonomy: float = param(1.5, 0.0, 10.0, "log-odds of resolution per unit of autonomy", "")
     resolution_time: float = param(0.5, 0.0, 10.0, "log-odds of resolution per unit of time/norm", "")
     resolution_isq: float = param(1.5, 0.0, 10.0,
@@ -235,33 +235,35 @@ class BehaviourConfig(_Section):
                                            "perceived-quality loss per unit of detected surface acting", "0-1")
     display_bonus: float = param(0.05, 0.0, 0.5, "perceived-quality gain from an undetected smile and script",
                                  "0-1")
-    authenticity_bonus: float = param(0.12, 0.0, 0.5,
+    authenticity_bonus: float = param(0.25, 0.0, 0.5,
                                       "quality gain from sincere engagement, only when the need was resolved",
-                                      "0-1")
+                                      "0-1", evidence=(0.05, 0.3))
     rating_noise: float = param(0.08, 0.0, 0.5, "noise on the 1-10 customer-centricity rating (in 0-1 units)",
                                 "0-1")
     need_return_days: float = param(5.0, 1.0, 90.0, "mean days before an unresolved need comes back", "days")
     abandon_per_day: float = param(0.15, 0.0, 1.0, "share of waiting customers who give up each day", "1/day")
-    waiting_penalty: float = param(0.4, 0.0, 2.0,
+    waiting_penalty: float = param(0.2, 0.0, 2.0,
                                    "perceived-quality loss per unit of queueing (work pressure above 0.4)", "0-1")
     # --- customers ---------------------------------------------------------------------------
     initial_satisfaction: float = param(0.72, 0.0, 1.0, "mean satisfaction of the customers at the start "
-                                                         "(calibrated to the baseline's steady state)", "0-1")
+                                                         "(calibrated to the baseline's steady state)", "0-1",
+                                        evidence=(0.5, 0.9))
     initial_expectation: float = param(0.66, 0.0, 1.0, "mean expectation of customers at the start and of "
-                                                        "new customers before the brand promise", "0-1")
+                                                        "new customers before the brand promise", "0-1",
+                                       evidence=(0.5, 0.9))
     newcomer_satisfaction: float = param(0.72, 0.0, 1.0, "satisfaction of a new customer before any encounter",
                                          "0-1")
     loss_aversion: float = param(2.0, 1.0, 5.0, "weight of negative vs positive disconfirmation", "x",
                                  evidence=(1.5, 3.0))
     satisfaction_smoothing: float = param(0.2, 0.01, 1.0,
-                                          "weight of the latest encounter in cumulative satisfaction", "0-1")
+                                          "weight of the latest encounter in cumulative satisfaction", "0-1", evidence=(0.1, 0.4))
     expectation_adaptation: float = param(0.15, 0.0, 1.0,
                                           "share of the gap to experienced quality that expectations close per "
                                           "encounter", "0-1")
     brand_promise_lift: float = param(0.15, 0.0, 0.5, "expectation raised by a brand promise of 1", "0-1")
     churn_max_per_year: float = param(1.2, 0.0, 10.0, "churn hazard of a totally dissatisfied customer",
                                       "1/year")
-    churn_steepness: float = param(12.0, 0.0, 50.0, "steepness of the churn logistic in satisfaction", "1/unit")
+    churn_steepness: float = param(12.0, 0.0, 50.0, "steepness of the churn logistic in satisfaction", "1/unit", evidence=(8.0, 20.0))
     churn_midpoint: float = param(0.6, 0.0, 1.0, "satisfaction at which churn is half its maximum", "0-1")
     card_churn_factor: float = param(0.97, 0.5, 1.0, "churn multiplier for loyalty-card members", "x")
     card_uptake: float = param(0.5, 0.0, 1.0, "share of customers who join a loyalty card when offered", "0-1")

@@ -142,12 +142,13 @@ def f3_employee_correlations(per_seed: Sequence[dict[str, Sequence[float]]]) -> 
 
 
 def rolling_mean(series: Sequence[float], window: int) -> np.ndarray:
+    """Centred moving average (edges padded with the edge values), so crossings are not shifted."""
     data = np.asarray(series, float)
     if window <= 1:
         return data
-    kernel = np.ones(window) / window
-    padded = np.concatenate([np.full(window - 1, data[0]), data])
-    return np.convolve(padded, kernel, mode="valid")
+    before, after = (window - 1) // 2, window // 2
+    padded = np.concatenate([np.full(before, data[0]), data, np.full(after, data[-1])])
+    return np.convolve(padded, np.ones(window) / window, mode="valid")
 
 
 def first_crossing_below(difference: Sequence[float], start: int, hold: int = 30) -> int | None:

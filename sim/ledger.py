@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import rules
-from .population import CustomerTable
+from .population import CustomerTable, nonzero
 
 FIELDS = ("customers", "satisfaction", "loyalty", "expectation", "promoters", "detractors", "card_members")
 
@@ -52,7 +52,7 @@ class CustomerLedger:
     def rebuild(self) -> None:
         """Recount every active customer (after bulk changes; also the reference in tests)."""
         self.table[:] = 0.0
-        self.add(np.flatnonzero(self.customers.active[: self.customers.n]))
+        self.add(nonzero(self.customers.active[: self.customers.n]))
 
     def totals(self) -> dict[str, float]:
         return {name: float(values.sum()) for name, values in self.sums.items()}

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import rules
+from .population import nonzero
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Encounters, ServiceModel, UnitDay
@@ -128,7 +129,7 @@ class Recorder:
         m = self.model
         counts = team_customer_counts(m)
         e = m.employees
-        staff = np.flatnonzero(e.active[: e.n])
+        staff = nonzero(e.active[: e.n])
         n = counts["customers"].sum()
         self.start = {
             "customers": float(n),
@@ -150,7 +151,7 @@ class Recorder:
         c, e, k = m.customers, m.employees, m.n_teams
         counts = team_customer_counts(m)
         n_customers = counts["customers"].sum()
-        staff = np.flatnonzero(e.active[: e.n])
+        staff = nonzero(e.active[: e.n])
         front = e.is_front[staff]
         engagement, exhaustion = e.engagement[staff], e.exhaustion[staff]
         burnt = (exhaustion >= rules.BURNOUT_THRESHOLD).astype(float)

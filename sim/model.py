@@ -20,7 +20,7 @@ from .agents import Customer, Employee, Handle
 from .config import ConfigError, Event, SimConfig, apply_event
 from .ledger import CustomerLedger
 from .metrics import Recorder
-from .population import NEVER, CustomerTable, EmployeeTable
+from .population import NEVER, CustomerTable, EmployeeTable, nonzero
 
 # Mesa logs every step at INFO; under Hydra's logging that floods the console and costs time.
 logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -185,7 +185,7 @@ class ServiceModel(mesa.Model):
     def demand(self) -> np.ndarray:
         """Customers who contact their team today: the backlog first, then new and returning needs."""
         c = self.customers
-        due = np.flatnonzero(c.next_contact_day[: c.n] == self.day)
+        due = nonzero(c.next_contact_day[: c.n] == self.day)
         self.today["contacts"] = len(due)
         self.today["failure_demand"] = int(c.pending_need[due].sum())
         c.next_contact_day[due] = NEVER
@@ -199,7 +199,7 @@ class ServiceModel(mesa.Model):
         """Oliva & Sterman: pressure, corner cutting, overtime, fatigue and the eroding standard."""
         cfg, e = self.config, self.employees
         org, b = cfg.organisation, cfg.behaviour
-        active = np.flatnonzero(e.active[: e.n])
+        active = nonzero(e.active[: e.n])
         hours = org.service_hours_per_day * rules.productivity(
             e.skill[active], e.fatigue[active], e.engagement[active])
         available = np.bincount(e.unit[active], weights=hours, minlength=self.n_units)
@@ -235,7 +235,7 @@ class ServiceModel(mesa.Model):
     def _update_backoffice(self, pending: float, served: float, time_hours: float) -> None:
         """Internal service quality: the chance an internal request is resolved well and in time."""
         cfg, e = self.config, self.employees
-        back = np.flatnonzero(e.active[: e.n] & ~e.is_front[: e.n])
+        back = nonzero(e.active[: e.n] & ~e.is_front[: e.n])
         # Requests left over wait a day; half of them are worked around by the front line meanwhile.
         self.backoffice_backlog = 0.5 * (pending - served)
         if len(back) == 0 or cfg.organisation.backoffice_share == 0:
@@ -290,7 +290,7 @@ class ServiceModel(mesa.Model):
     def _assign_employees(self, team: np.ndarray) -> np.ndarray:
         """Match each served contact to an active front-line employee of its team, by available hours."""
         e = self.employees
-        front = np.flatnonzero(e.active[: e.n] & e.is_front[: e.n])
+        front = nonzero(e.active[: e.n] & e.is_front[: e.n])
         front = front[np.argsort(e.unit[front], kind="stable")]
         weight = rules.productivity(e.skill[front], e.fatigue[front], e.engagement[front])
         cumulative = np.cumsum(weight)
@@ -347,7 +347,7 @@ class ServiceModel(mesa.Model):
 
     def _churn(self) -> None:
         c = self.customers
-        leaving = np.flatnonzero(c.churn_time[: c.n] < self.day + 1)
+        leaving = nonzero(c.churn_time[: c.n] < self.day + 1)
         self.today["churned"] = len(leaving)
         if len(leaving) == 0:
             return
@@ -376,11 +376,11 @@ class ServiceModel(mesa.Model):
         sums = self.ledger.sums
         customers, promoters, detractors = sums["customers"], sums["promoters"], sums["detractors"]
         potential = market.customers_per_team * market.market_potential_ratio
-        prospect_share = np.clip(1.0 - customers / potential, 0.0, 1.0)
+        prospect_share = rules.clip(1.0 - customers / potential, 0.0, 1.0)
         with np.errstate(invalid="ignore", divide="ignore"):
             promoter_share = np.where(customers > 0, promoters / customers, 0.0)
             detractor_share = np.where(customers > 0, detractors / customers, 0.0)
-        word_of_mouth = np.clip(1.0 + promoter_share - b.detractor_talk_ratio * detractor_share, 0.0, 2.0)
+        word_of_mouth = rules.clip(1.0 + promoter_share - b.detractor_talk_ratio * detractor_share, 0.0, 2.0)
         brand = 1.0 + cfg.policy.brand_promise
         marketing = market.acquisition_per_year / 365.0 * potential * prospect_share * brand * word_of_mouth
         recommended = promoters * b.promoter_referrals_per_year / 365.0 * b.referral_conversion * prospect_share
@@ -405,7 +405,7 @@ class ServiceModel(mesa.Model):
         if per_team.sum() == 0:
             return np.zeros(0, np.int64)
         c = self.customers
-        promoters = np.flatnonzero(c.active[: c.n] & (c.satisfaction[: c.n] >= rules.PROMOTER_THRESHOLD))
+        promoters = nonzero(c.active[: c.n] & (c.satisfaction[: c.n] >= rules.PROMOTER_THRESHOLD))
         promoters = promoters[np.argsort(c.team[promoters], kind="stable")]
         counts = np.bincount(c.team[promoters], minlength=self.n_teams)
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
@@ -419,7 +419,7 @@ class ServiceModel(mesa.Model):
         """JD-R: appreciation, alignment, skill, then engagement and exhaustion move to their targets."""
         cfg, e, rng = self.config, self.employees, self.rng
         b, policy = cfg.behaviour, cfg.policy
-        idx = np.flatnonzero(e.active[: e.n])
+        idx = nonzero(e.active[: e.n])
         unit, front = e.unit[idx], e.is_front[idx]
         draws = rng.random((2, len(idx)))
 
@@ -433,7 +433,7 @@ class ServiceModel(mesa.Model):
         engagement, exhaustion = e.engagement[idx], e.exhaustion[idx]
         acting = np.where(front, rules.surface_acting(policy.display_rules, engagement), 0.0)
         e.surface_acting[idx] = acting
-        overload = np.clip(units.pressure[unit] - 1.0, 0.0, 1.0)
+        overload = rules.clip(units.pressure[unit] - 1.0, 0.0, 1.0)
         challenge, hindrance = rules.challenge_and_hindrance(self.management_pressure, e.appreciation[idx],
                                                              overload)
         isq = np.where(front, self.isq, 0.7)
@@ -445,10 +445,10 @@ class ServiceModel(mesa.Model):
         e.resources[idx], e.demands[idx] = resources, demands
         target_e = rules.engagement_target(resources, challenge, hindrance, exhaustion, e.engagement_trait[idx], b)
         target_x = rules.exhaustion_target(demands, resources, e.resilience_trait[idx], b)
-        e.exhaustion[idx] = np.clip(rules.exhaustion_step(exhaustion, target_x, b.exhaustion_rise_days,
+        e.exhaustion[idx] = rules.clip(rules.exhaustion_step(exhaustion, target_x, b.exhaustion_rise_days,
                                                           b.exhaustion_recovery_days), 0.0, 1.0)
         noise = b.engagement_noise * (draws[1] * 2.0 - 1.0) * math.sqrt(3.0)  # uniform with SD engagement_noise
-        e.engagement[idx] = np.clip(rules.smooth(engagement, target_e, b.engagement_days) + noise, 0.0, 1.0)
+        e.engagement[idx] = rules.clip(rules.smooth(engagement, target_e, b.engagement_days) + noise, 0.0, 1.0)
         target_v = rules.vision_alignment_target(policy.vision_cocreation, self.management_pressure, engagement)
         e.vision_alignment[idx] = rules.smooth(e.vision_alignment[idx], target_v, b.vision_days)
         e.skill[idx] = rules.skill_step(e.skill[idx], policy.training, b.skill_days)
@@ -459,7 +459,7 @@ class ServiceModel(mesa.Model):
         if len(enc.employee) == 0:
             return
         n = np.bincount(enc.employee, minlength=e.n)
-        who = np.flatnonzero(n)
+        who = nonzero(n)
         mean_satisfaction = np.bincount(enc.employee, weights=enc.satisfaction, minlength=e.n)[who] / n[who]
         complaint_share = np.bincount(enc.employee, weights=(enc.satisfaction < 0.5).astype(float),
                                       minlength=e.n)[who] / n[who]
@@ -472,7 +472,7 @@ class ServiceModel(mesa.Model):
         """Quits (burnout, contagion), ambassadors, referrals and vacancies filled after a delay."""
         cfg, e, rng = self.config, self.employees, self.rng
         b = cfg.behaviour
-        idx = np.flatnonzero(e.active[: e.n])
+        idx = nonzero(e.active[: e.n])
         unit = e.unit[idx]
         # Co-workers' quits, counted per team of `employees_per_team` (the back office is several teams).
         team_size = self.config.organisation.employees_per_team
@@ -505,8 +505,8 @@ class ServiceModel(mesa.Model):
         b, policy = self.config.behaviour, self.config.policy
         referrers = self._believers_per_unit() + self.ambassadors
         candidates = self.rng.poisson(referrers * b.staff_referrals_per_year / 365.0)
-        for unit in np.flatnonzero(candidates):
-            open_ = np.flatnonzero((self.vacancy_unit == unit) & ~self.vacancy_referred)[: candidates[unit]]
+        for unit in nonzero(candidates):
+            open_ = nonzero((self.vacancy_unit == unit) & ~self.vacancy_referred)[: candidates[unit]]
             self.vacancy_referred[open_] = True
             sooner = self.vacancy_opened[open_] + int(round(policy.hiring_delay_days * b.referral_delay_factor))
             self.vacancy_due[open_] = np.minimum(self.vacancy_due[open_], np.maximum(sooner, self.day + 1))
@@ -532,7 +532,7 @@ class ServiceModel(mesa.Model):
         """Open vacancies or cut posts so that headcount + open vacancies equals the positions."""
         e = self.employees
         positions = self.positions()
-        active = np.flatnonzero(e.active[: e.n])
+        active = nonzero(e.active[: e.n])
         filled = np.bincount(e.unit[active], minlength=self.n_units) + np.bincount(self.vacancy_unit,
                                                                                    minlength=self.n_units)
         gap = positions - filled
@@ -543,9 +543,9 @@ class ServiceModel(mesa.Model):
             self.vacancy_opened = np.concatenate([self.vacancy_opened, np.full(len(units), self.day, np.int32)])
             self.vacancy_due = np.concatenate([self.vacancy_due, np.full(len(units), self.day + delay, np.int32)])
             self.vacancy_referred = np.concatenate([self.vacancy_referred, np.zeros(len(units), np.bool_)])
-        for unit in np.flatnonzero(gap < 0):
+        for unit in nonzero(gap < 0):
             excess = -gap[unit]
-            open_ = np.flatnonzero(self.vacancy_unit == unit)[::-1][:excess]  # newest vacancies first
+            open_ = nonzero(self.vacancy_unit == unit)[::-1][:excess]  # newest vacancies first
             keep = np.ones(len(self.vacancy_unit), np.bool_)
             keep[open_] = False
             self._drop_vacancies(keep)
@@ -567,7 +567,7 @@ class ServiceModel(mesa.Model):
     def _believers_per_unit(self) -> np.ndarray:
         """Engaged staff weighted by their belief in the vision: the firm's ambassadors at work."""
         e = self.employees
-        idx = np.flatnonzero(e.active[: e.n] & (e.engagement[: e.n] >= rules.ENGAGED_THRESHOLD))
+        idx = nonzero(e.active[: e.n] & (e.engagement[: e.n] >= rules.ENGAGED_THRESHOLD))
         return np.bincount(e.unit[idx], weights=e.vision_alignment[idx], minlength=self.n_units)
 
     # ------------------------------------------------------------------------------------------
@@ -590,7 +590,7 @@ class ServiceModel(mesa.Model):
         revenue = spend * (totals["customers"] - members + members * card_factor + bonus_units)
         discount = spend * policy.loyalty_discount * (1.0 + b.card_share_of_wallet) * members
 
-        staff = np.flatnonzero(e.active[: e.n])
+        staff = nonzero(e.active[: e.n])
         front = e.is_front[staff]
         wage = np.where(front, econ.front_wage_per_year, econ.back_wage_per_year) / 365.0
         overtime = np.maximum(units.intensity[e.unit[staff]] - 1.0, 0.0)
@@ -614,7 +614,7 @@ class ServiceModel(mesa.Model):
     # Scheduling helpers (exponential and geometric clocks are memoryless, so redrawing a clock
     # whenever its rate changes is exact).
     def _active_customers(self) -> np.ndarray:
-        return np.flatnonzero(self.customers.active[: self.customers.n])
+        return nonzero(self.customers.active[: self.customers.n])
 
     def _schedule_contacts(self, rows: np.ndarray, today: int) -> None:
         """Draw each customer's next contact from their rate (from tomorrow on)."""
@@ -623,7 +623,7 @@ class ServiceModel(mesa.Model):
             return
         waiting_or_pending = (c.waiting_since[rows] >= 0) | c.pending_need[rows]
         rows = rows[~waiting_or_pending]
-        rate = np.clip(c.contact_rate_per_day[rows] * market.demand_multiplier, 0.0, 1.0)
+        rate = rules.clip(c.contact_rate_per_day[rows] * market.demand_multiplier, 0.0, 1.0)
         gap = np.where(rate > 0, self.rng.geometric(np.maximum(rate, 1e-12)), NEVER - today - 1)
         c.next_contact_day[rows] = np.minimum(today + gap, NEVER - 1).astype(np.int32)
 
@@ -701,8 +701,8 @@ class ServiceModel(mesa.Model):
         else:
             same_unit = self._unit_means(units)
         rows = e.append(
-            n, unit=units, is_front=units < self.n_teams, active=True, skill=np.clip(skill, 0, 1),
-            engagement=np.clip(engagement, 0, 1), exhaustion=np.clip(exhaustion, 0, 1),
+            n, unit=units, is_front=units < self.n_teams, active=True, skill=rules.clip(skill, 0, 1),
+            engagement=rules.clip(engagement, 0, 1), exhaustion=rules.clip(exhaustion, 0, 1),
             appreciation=same_unit["appreciation"], vision_alignment=same_unit["vision_alignment"],
             fatigue=same_unit["fatigue"], meaning=0.6, complaints=0.1,
             engagement_trait=b.engagement_trait_spread * rng.standard_normal(n),
@@ -713,7 +713,7 @@ class ServiceModel(mesa.Model):
     def _unit_means(self, units: np.ndarray) -> dict[str, np.ndarray]:
         """What a newcomer picks up from colleagues: the unit's felt appreciation, belief and pace."""
         e = self.employees
-        idx = np.flatnonzero(e.active[: e.n])
+        idx = nonzero(e.active[: e.n])
         out = {}
         defaults = {"appreciation": 0.4, "vision_alignment": 0.4, "fatigue": 0.4}
         count = np.bincount(e.unit[idx], minlength=self.n_units)
@@ -752,8 +752,8 @@ class ServiceModel(mesa.Model):
         else:
             satisfaction = np.full(n, b.newcomer_satisfaction)
             joined = np.full(n, self.day, np.int32)
-        rows = c.append(n, team=teams, active=True, expectation=np.clip(expectation, 0, 1), standard=standard,
-                        satisfaction=np.clip(satisfaction, 0, 1), contact_rate_per_day=rate, joined_day=joined,
+        rows = c.append(n, team=teams, active=True, expectation=rules.clip(expectation, 0, 1), standard=standard,
+                        satisfaction=rules.clip(satisfaction, 0, 1), contact_rate_per_day=rate, joined_day=joined,
                         referred=referred, referrer=-1 if referrer is None else referrer)
         if cfg.policy.loyalty_discount > 0:
             c.card_member[rows] = rng.random(n) < b.card_uptake
@@ -785,7 +785,7 @@ class ServiceModel(mesa.Model):
             table, handles = getattr(self, table_name), self._handles[table_name]
             for row in [r for r, h in handles.items() if not table.active[r]]:
                 handles.pop(row).remove()
-            for row in np.flatnonzero(table.active[: table.n]):
+            for row in nonzero(table.active[: table.n]):
                 if int(row) not in handles:
                     handles[int(row)] = kind(self, int(row))
 

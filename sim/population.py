@@ -13,6 +13,11 @@ import numpy as np
 NEVER = np.iinfo(np.int32).max  # a day that never comes (next contact of a churned customer)
 
 
+def nonzero(mask: np.ndarray) -> np.ndarray:
+    """Indices where `mask` is true (np.flatnonzero without its wrapper overhead)."""
+    return mask.nonzero()[0]
+
+
 class Table:
     """Columns of equal length; `n` rows are in use, the rest is spare capacity."""
 

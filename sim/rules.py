@@ -36,6 +36,11 @@ BACK_RESOURCE_WEIGHTS = dict(autonomy=0.18, appreciation=0.30, skill=0.14, liste
                              training=0.10, isq=0.0, meaning=0.0)
 
 
+def clip(x, low, high):
+    """np.clip without its Python-level overhead (the same result for numbers and arrays)."""
+    return np.minimum(np.maximum(x, low), high)
+
+
 def logistic(x):
     """The standard logistic function 1 / (1 + e^-x)."""
     return 1.0 / (1.0 + np.exp(-x))
@@ -56,13 +61,13 @@ def leader_quality(quantile, appreciation, concentration):
     """
     from scipy.special import betaincinv
 
-    a = np.clip(appreciation, 1e-3, 1 - 1e-3)
+    a = clip(appreciation, 1e-3, 1 - 1e-3)
     return betaincinv(concentration * a, concentration * (1 - a), quantile)
 
 
 def recognition_probability(leader_quality_of_team, recognitions_per_month):
     """Daily chance that an employee receives a recognition from their leader."""
-    return np.clip(leader_quality_of_team * recognitions_per_month / 30.0, 0.0, 1.0)
+    return clip(leader_quality_of_team * recognitions_per_month / 30.0, 0.0, 1.0)
 
 
 def felt_appreciation(appreciation, recognised, boost, decay_days):
@@ -75,7 +80,7 @@ def vision_alignment_target(cocreation, pressure, engagement):
     """Belief in the customer vision: co-creation builds it; a top-down vision under pressure erodes it."""
     target = (0.35 + 0.5 * cocreation - 0.3 * pressure * (1.0 - cocreation)
               + 0.2 * (engagement - REFERENCE_ENGAGEMENT))
-    return np.clip(target, 0.0, 1.0)
+    return clip(target, 0.0, 1.0)
 
 
 def skill_step(skill, training, skill_days):
@@ -101,7 +106,7 @@ def work_pressure(pending_contacts, time_standard_hours, available_hours):
 def time_per_contact(time_standard_hours, pressure, elasticity, time_norm_hours):
     """Corner cutting: T = T* p^-e, at most 25% above the standard and at least a quarter of the norm."""
     raw = time_standard_hours * np.power(np.maximum(pressure, 1e-6), -elasticity)
-    return np.clip(raw, 0.25 * time_norm_hours, 1.25 * time_standard_hours)
+    return clip(raw, 0.25 * time_norm_hours, 1.25 * time_standard_hours)
 
 
 def work_intensity(pressure, max_overtime):
@@ -111,7 +116,7 @@ def work_intensity(pressure, max_overtime):
 
 def fatigue_target(intensity, max_overtime):
     """Fatigue a given work intensity leads to: 0 at light work (<= 0.7), 1 at maximum overtime."""
-    return np.clip((intensity - 0.7) / (max_overtime - 0.7), 0.0, 1.0)
+    return clip((intensity - 0.7) / (max_overtime - 0.7), 0.0, 1.0)
 
 
 def capacity_contacts(available_hours, intensity, time_hours):
@@ -140,7 +145,7 @@ def time_standard_step(standard, actual, target, pull_days, erosion_days, reset_
 def effective_management_pressure(pressure, reactive, satisfaction_reference, satisfaction_recent):
     """The 'strong customer focus' reflex: management pushes harder when scores fall."""
     shortfall = np.maximum(0.0, satisfaction_reference - satisfaction_recent)
-    return np.clip(pressure + reactive * 5.0 * shortfall, 0.0, 1.0)
+    return clip(pressure + reactive * 5.0 * shortfall, 0.0, 1.0)
 
 
 def queueing(pressure):
@@ -148,7 +153,7 @@ def queueing(pressure):
 
     Waiting grows with utilisation well before a unit is overloaded (queueing theory),
     so faster handling shortens queues even when there is slack."""
-    return np.clip(pressure - QUEUE_ONSET_PRESSURE, 0.0, 1.0)
+    return clip(pressure - QUEUE_ONSET_PRESSURE, 0.0, 1.0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -167,7 +172,7 @@ def effort(pressure, fairness, curvature):
     """Janssen 2001: performance is an inverted U in demands, higher and shifted right when the
     effort-reward balance is fair (felt appreciation)."""
     optimum = 0.35 + 0.6 * fairness
-    return np.clip(0.85 + 0.15 * fairness - curvature * (pressure - optimum) ** 2, 0.0, 1.0)
+    return clip(0.85 + 0.15 * fairness - curvature * (pressure - optimum) ** 2, 0.0, 1.0)
 
 
 REFERENCE_EFFORT = 0.925 - 0.0625  # effort at pressure 0.4 and fairness 0.5 with curvature 1
@@ -199,20 +204,20 @@ def encounter_quality(resolved, skill, exhaustion, time_ratio, authenticity_leve
     detected, costs; an undetected smile helps a little; queues and waiting cost.
     """
     quality = (0.40 * resolved
-               + 0.20 * skill * (1.0 - 0.5 * exhaustion)
-               + 0.15 * np.minimum(1.0, time_ratio)
-               + 0.10
+               + 0.15 * skill * (1.0 - 0.5 * exhaustion)
+               + 0.10 * np.minimum(1.0, time_ratio)
+               + 0.15
                + b.authenticity_bonus * resolved * authenticity_level
                + b.display_bonus * display_rules * (1.0 - detected)
                - b.detected_acting_penalty * detected * surface_acting_level
                - b.waiting_penalty * queue
                - 0.05 * days_waited)
-    return np.clip(quality, 0.0, 1.0)
+    return clip(quality, 0.0, 1.0)
 
 
 def centricity_rating(quality, noise):
     """A customer-centricity rating on the 1-10 scale drawn from encounter quality."""
-    return 1.0 + 9.0 * np.clip(quality + noise, 0.0, 1.0)
+    return 1.0 + 9.0 * clip(quality + noise, 0.0, 1.0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,12 +226,12 @@ def encounter_satisfaction(quality, expectation, loss_aversion):
     """Expectation-disconfirmation: shortfalls weigh `loss_aversion` times as much as surpluses."""
     disconfirmation = quality - expectation
     weight = np.where(disconfirmation < 0, loss_aversion, 1.0)
-    return np.clip(expectation + weight * disconfirmation, 0.0, 1.0)
+    return clip(expectation + weight * disconfirmation, 0.0, 1.0)
 
 
 def expectation_step(expectation, quality, promise, adaptation):
     """Expectations move towards experienced quality plus what the brand promises."""
-    return np.clip(expectation + adaptation * (quality + promise - expectation), 0.0, 1.0)
+    return clip(expectation + adaptation * (quality + promise - expectation), 0.0, 1.0)
 
 
 def churn_hazard_per_year(satisfaction, maximum, steepness, midpoint):
@@ -265,7 +270,7 @@ def job_demands(challenge, hindrance, listening, isq, fatigue, emotional_labour,
     process_barriers = 0.5 * (1.0 - listening) + 0.3 * (1.0 - isq)
     demands = (0.10 * challenge + 0.30 * hindrance + 0.20 * process_barriers + 0.10 * fatigue
                + emotional_labour + caseload)
-    return np.clip(demands, 0.0, 1.0)
+    return clip(demands, 0.0, 1.0)
 
 
 def emotional_labour(is_front, base, surface_acting_level, complaints):
@@ -280,7 +285,7 @@ def engagement_target(resources, challenge, hindrance, exhaustion, trait, b):
               + b.challenge_to_engagement * challenge
               - b.hindrance_to_engagement * hindrance
               - b.exhaustion_to_engagement * (exhaustion - REFERENCE_EXHAUSTION))
-    return np.clip(target, 0.0, 1.0)
+    return clip(target, 0.0, 1.0)
 
 
 def exhaustion_target(demands, resources, trait, b):
@@ -288,7 +293,7 @@ def exhaustion_target(demands, resources, trait, b):
     target = (b.exhaustion_base + trait
               + b.demands_to_exhaustion * (demands - REFERENCE_DEMANDS)
               - b.resources_to_exhaustion * (resources - REFERENCE_RESOURCES))
-    return np.clip(target, 0.0, 1.0)
+    return clip(target, 0.0, 1.0)
 
 
 def exhaustion_step(exhaustion, target, rise_days, recovery_days):

@@ -1,0 +1,171 @@
+"""Tune the behavioural coefficients to the spec's calibration targets, reproducibly.
+
+    python -m experiments.tune [--rounds 2] [--seeds 6] [--write]
+
+The procedure (docs/ODD.md, "Calibration"): stages in a fixed order, each a bounded
+least-squares fit (scipy.optimize.least_squares) of a few coefficients to the fact
+they mainly drive, inside the coefficients' evidence ranges (declared once in
+sim/config.py), with common random numbers (the same seeds in every evaluation) so
+the objective is deterministic. The whole sequence runs `--rounds` times because
+the stages interact. `--write` rewrites the defaults in sim/config.py; without it
+the script only prints what it found.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+from scipy.optimize import least_squares
+
+from experiments.validate import _map, probe_baseline, probe_teams
+from sim import SimConfig
+from sim import facts
+from sim.config import param_info
+
+CONFIG_FILE = Path(__file__).resolve().parent.parent / "sim" / "config.py"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """Fit `params` so that `measure(config) - targets` is as small as possible (relative to `scales`)."""
+
+    name: str
+    params: tuple[str, ...]
+    targets: dict[str, float]
+    scales: dict[str, float]
+    measure: Callable[[SimConfig, int, int], dict[str, float]]
+
+
+def measure_baseline(config: SimConfig, seeds: int, workers: int) -> dict[str, float]:
+    runs = _map(probe_baseline, [(config, s) for s in range(seeds)], workers)
+    f3 = facts.f3_employee_correlations([r["snapshot"] for r in runs]).statistics
+    customers = [r["series"]["customers"] for r in runs]
+    drift = np.mean([(c[700:730].mean() - c[180:210].mean()) / c[180:210].mean() for c in customers])
+    top = np.array([r["defection_top"] for r in runs])
+    second = np.array([r["defection_second"] for r in runs])
+    return {
+        "centricity_engaged": float(np.mean([r["summary"]["customer_centricity_engaged"] for r in runs])),
+        "centricity_other": float(np.mean([r["summary"]["customer_centricity_other"] for r in runs])),
+        "r_demands_exhaustion": f3["demands_exhaustion"].mean,
+        "r_resources_engagement": f3["resources_engagement"].mean,
+        "r_exhaustion_engagement": f3["exhaustion_engagement"].mean,
+        "customer_drift": float(drift),
+        "log_defection_ratio": float(np.log(second.mean() / top.mean())),
+        "satisfaction_gap": float(np.mean([r["series"]["satisfaction"][365:].mean() for r in runs])
+                                  - config.behaviour.initial_satisfaction),
+        "expectation_gap": float(np.mean([r["series"]["expectation"][365:].mean() for r in runs])
+                                 - config.behaviour.initial_expectation),
+    }
+
+
+def measure_units(config: SimConfig, seeds: int, workers: int) -> dict[str, float]:
+    import dataclasses
+
+    wide = dataclasses.replace(config, organisation=dataclasses.replace(config.organisation, teams=30))
+    runs = _map(probe_teams, [(wide, s) for s in range(seeds)], workers)
+    return {"r_unit": facts.f1_unit_correlation([(r["engagement"], r["satisfaction"]) for r in runs])
+            .statistics["correlation"].mean}
+
+
+STAGES = (
+    Stage("centricity ratings (S1)", ("behaviour.resolution_base", "behaviour.resolution_engagement"),
+          {"centricity_engaged": 8.5, "centricity_other": 6.6}, {"centricity_engaged": 0.1, "centricity_other": 0.1},
+          measure_baseline),
+    Stage("initial customers at their steady state", ("behaviour.initial_satisfaction",
+                                                      "behaviour.initial_expectation"),
+          {"satisfaction_gap": 0.0, "expectation_gap": 0.0}, {"satisfaction_gap": 0.005, "expectation_gap": 0.005},
+          measure_baseline),
+    Stage("customer base steady (SS)", ("market.acquisition_per_year",), {"customer_drift": 0.0},
+          {"customer_drift": 0.02}, measure_baseline),
+    Stage("JD-R correlations (F3)", ("behaviour.caseload_spread", "behaviour.resilience_trait_spread",
+                                     "behaviour.engagement_trait_spread"),
+          {"r_demands_exhaustion": 0.5, "r_resources_engagement": 0.4, "r_exhaustion_engagement": -0.4},
+          {"r_demands_exhaustion": 0.05, "r_resources_engagement": 0.05, "r_exhaustion_engagement": 0.05},
+          measure_baseline),
+    Stage("unit correlation (F1)", ("market.team_expectation_spread",), {"r_unit": 0.33}, {"r_unit": 0.05},
+          measure_units),
+    Stage("convex loyalty (F8)", ("behaviour.churn_steepness", "market.customer_expectation_spread"),
+          {"log_defection_ratio": float(np.log(6.0))}, {"log_defection_ratio": 0.1}, measure_baseline),
+)
+
+
+def run_stage(stage: Stage, config: SimConfig, seeds: int, workers: int, log: Callable[[str], None]) -> SimConfig:
+    names = list(stage.targets)
+    bounds = np.array([param_info(p)["evidence"] for p in stage.params], float).T
+    start = np.clip([_get(config, p) for p in stage.params], bounds[0], bounds[1])
+    cache: dict[tuple, np.ndarray] = {}
+
+    def residuals(x: np.ndarray) -> np.ndarray:
+        key = tuple(np.round(x, 6))
+        if key not in cache:
+            trial = _with(config, stage.params, x)
+            measured = stage.measure(trial, seeds, workers)
+            cache[key] = np.array([(measured[n] - stage.targets[n]) / stage.scales[n] for n in names])
+            log(f"    {dict(zip(stage.params, np.round(x, 4)))} -> "
+                + ", ".join(f"{n} {measured[n]:.3f}" for n in names))
+        return cache[key]
+
+    fit = least_squares(residuals, start, bounds=bounds, diff_step=0.05, xtol=1e-3, ftol=1e-3, max_nfev=12)
+    best = min(cache, key=lambda k: float(np.sum(cache[k] ** 2)))
+    return _with(config, stage.params, np.array(best)) if fit is not None else config
+
+
+def _get(config: SimConfig, path: str) -> float:
+    section, name = path.split(".")
+    return float(getattr(getattr(config, section), name))
+
+
+def _with(config: SimConfig, params, values) -> SimConfig:
+    for path, value in zip(params, values):
+        config = config.with_path(path, float(round(float(value), 4)))
+    return config
+
+
+def write_defaults(values: dict[str, float], path: Path = CONFIG_FILE) -> None:
+    """Rewrite `name: float = param(<default>, ...` for each tuned coefficient in sim/config.py."""
+    text = path.read_text()
+    for dotted, value in values.items():
+        name = dotted.split(".")[1]
+        pattern = re.compile(rf"(\n    {name}: float = param\(\s*)([-0-9.e]+)")
+        text, count = pattern.subn(lambda m: f"{m.group(1)}{value!r}", text)
+        if count != 1:
+            raise RuntimeError(f"could not find the default of {dotted} in {path}")
+    path.write_text(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--seeds", type=int, default=6)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--stages", nargs="*", help="stage name prefixes to run (default: all)")
+    parser.add_argument("--write", action="store_true", help="write the tuned defaults into sim/config.py")
+    args = parser.parse_args(argv)
+    config = SimConfig()
+    started = time.perf_counter()
+    for round_ in range(args.rounds):
+        for stage in STAGES:
+            if args.stages and not any(stage.name.startswith(s) for s in args.stages):
+                continue
+            print(f"round {round_ + 1}: {stage.name}", flush=True)
+            config = run_stage(stage, config, args.seeds, args.workers, lambda m: print(m, flush=True))
+    tuned = {p: _get(config, p) for stage in STAGES for p in stage.params}
+    print("tuned coefficients:")
+    for path, value in tuned.items():
+        print(f"  {path} = {value}")
+    print(f"({time.perf_counter() - started:.0f} s)")
+    if args.write:
+        write_defaults(tuned)
+        print(f"written to {CONFIG_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

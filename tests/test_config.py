@@ -121,3 +121,10 @@ def test_load_config_rejects_bad_overrides_clearly(override, fragment):
     with pytest.raises(ConfigError) as error:
         sim.load_config(override)
     assert fragment in str(error.value)
+
+
+def test_reference_docs_are_up_to_date():
+    """docs/configuration.md and docs/outputs.md are generated from the code; regenerate after changes."""
+    from experiments.reference_docs import main
+
+    assert main(["--check"]) == 0, "run: python -m experiments.reference_docs"

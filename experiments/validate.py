@@ -104,6 +104,7 @@ def probe_baseline(config: SimConfig, seed: int) -> dict[str, Any]:
     return {
         "summary": result.summary,
         "gap": _front_back_gap(result.daily),
+        "recommended": totals.get("recommended", 0.0),
         "quit_rate_referred": quit_rate(referred),
         "quit_rate_other": quit_rate(~referred),
         "vacancy_days_mean": _mean_vacancy_days(totals),
@@ -186,14 +187,11 @@ def measure_all(base: SimConfig | None = None, plan: Plan = Plan(), only: set[st
     if want("S3"):
         progress("S3: without staff referrals, without promoters")
         no_staff = base.with_path("behaviour.staff_referrals_per_year", 0.0)
-        no_promoters = base.with_path("behaviour.promoter_referrals_per_year", 0.0)
         runs_staff = _map(probe_summary, [(no_staff, s) for s in s3_seeds], plan.workers)
-        runs_promoters = _map(probe_summary, [(no_promoters, s) for s in s3_seeds], plan.workers)
         out.append(facts.s3_ambassadors(
             [r["vacancy_days_mean"] - b["vacancy_days_mean"] for r, b in zip(runs_staff, baseline)],
             [b["quit_rate_other"] - b["quit_rate_referred"] for b in baseline],
-            [b["summary"]["customers_end"] - r["summary"]["customers_end"] for r, b in zip(runs_promoters,
-                                                                                           baseline)]))
+            [b["recommended"] for b in baseline]))
     if want("F1"):
         progress(f"F1: {plan.f1_teams} teams")
         wide = dataclasses.replace(base, organisation=dataclasses.replace(base.organisation, teams=plan.f1_teams))

@@ -229,6 +229,8 @@ class BehaviourConfig(_Section):
     resolution_effort: float = param(6.0, 0.0, 20.0, "log-odds of resolution per unit of effort (Janssen)", "")
     effort_curvature: float = param(1.0, 0.0, 10.0,
                                     "how sharply effort falls away from its optimal pressure (inverted U)", "")
+    surface_acting_strain: float = param(0.5, 0.0, 2.0, "job demand per unit of surface acting (faking strains)",
+                                         "", evidence=(0.3, 0.8))
     detection_probability: float = param(0.6, 0.0, 1.0, "chance a customer notices surface acting", "0-1",
                                          evidence=(0.4, 0.8))
     detected_acting_penalty: float = param(0.35, 0.0, 1.0,

@@ -93,7 +93,8 @@ TEAM_COLUMNS: dict[str, tuple[str, str]] = {
     "leader_quality": ("0-1", "the team leader's recognition quality"),
 }
 
-FLOWS = ("contacts", "failure_demand", "abandoned", "churned", "new_customers", "referrals", "quits", "hires",
+FLOWS = ("contacts", "failure_demand", "abandoned", "churned", "new_customers", "referrals", "recommended", "quits",
+         "hires",
          "layoffs", "recognitions", "referred_hires", "vacancy_days_referred", "vacancy_days_other", "revenue", "cost", "profit",
          "wages", "overtime_cost", "lever_cost", "hiring_cost", "card_discount", "card_members")
 
@@ -120,7 +121,7 @@ class Recorder:
         self.teams = {name: np.full((days, teams), np.nan) for name in TEAM_COLUMNS}
         self.rows = 0
         self.start: dict[str, float] = {}
-        self.totals = dict.fromkeys(("referred_hires", "hires", "vacancy_days_referred", "vacancy_days_other",
+        self.totals = dict.fromkeys(("referred_hires", "hires", "vacancy_days_referred", "vacancy_days_other", "recommended",
                                      "rating_sum_engaged",
                                      "ratings_engaged", "rating_sum_other", "ratings_other"), 0.0)
 
@@ -197,7 +198,7 @@ class Recorder:
         row["internal_service_quality"][d] = m.isq
         row["backoffice_pressure"][d] = units.pressure[m.backoffice]
         row["overtime"][d] = _mean(np.maximum(units.intensity[e.unit[staff]] - 1.0, 0.0))
-        for name in ("referred_hires", "hires", "vacancy_days_referred", "vacancy_days_other"):
+        for name in ("referred_hires", "hires", "vacancy_days_referred", "vacancy_days_other", "recommended"):
             self.totals[name] += today.get(name, 0.0)
         self.totals["rating_sum_engaged"] += float(enc.rating[enc.engaged].sum())
         self.totals["ratings_engaged"] += int(enc.engaged.sum())

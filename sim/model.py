@@ -390,6 +390,7 @@ class ServiceModel(mesa.Model):
         n_recommended = rng.poisson(recommended)
         n_staff = rng.poisson(staff_brought)
         self.today["referrals"] = int(n_recommended.sum() + n_staff.sum())
+        self.today["recommended"] = int(n_recommended.sum())
         self.today["new_customers"] = int(n_marketing.sum() + n_recommended.sum() + n_staff.sum())
         if n_marketing.sum() + n_recommended.sum() + n_staff.sum() == 0:
             return
@@ -439,7 +440,8 @@ class ServiceModel(mesa.Model):
         isq = np.where(front, self.isq, 0.7)
         resources = rules.job_resources(policy.autonomy, e.appreciation[idx], e.skill[idx], policy.listening,
                                         e.vision_alignment[idx], policy.training, isq, e.meaning[idx], front)
-        labour = rules.emotional_labour(front, b.emotional_labour_front, acting, e.complaints[idx])
+        labour = rules.emotional_labour(front, b.emotional_labour_front, acting, e.complaints[idx],
+                                        b.surface_acting_strain)
         demands = rules.job_demands(challenge, hindrance, policy.listening, isq, e.fatigue[idx], labour,
                                     e.caseload[idx])
         e.resources[idx], e.demands[idx] = resources, demands

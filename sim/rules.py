@@ -273,9 +273,9 @@ def job_demands(challenge, hindrance, listening, isq, fatigue, emotional_labour,
     return clip(demands, 0.0, 1.0)
 
 
-def emotional_labour(is_front, base, surface_acting_level, complaints):
+def emotional_labour(is_front, base, surface_acting_level, complaints, acting_strain):
     """Serving external customers is emotional work: faking a display and hearing complaints."""
-    return np.where(is_front, base + 0.5 * surface_acting_level + 0.15 * complaints, 0.0)
+    return np.where(is_front, base + acting_strain * surface_acting_level + 0.15 * complaints, 0.0)
 
 
 def engagement_target(resources, challenge, hindrance, exhaustion, trait, b):

@@ -1,0 +1,110 @@
+"""Run many (config, seed) jobs without paying an interpreter start per run.
+
+Jobs are cut into chunks; each chunk is evaluated in one call inside a pool of
+persistent worker processes (spawn context: `import mesa` forces spawn anyway,
+and spawn behaves the same on every OS). A job that raises is recorded as a
+failure with its message and does not stop the others.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Sequence
+
+from tqdm.auto import tqdm
+
+from sim.config import SimConfig
+
+
+@dataclass(frozen=True)
+class Job:
+    """One run to do: a validated config and a seed."""
+
+    config: SimConfig
+    seed: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one job gave: `value` when `ok`, else `error` (the exception's text)."""
+
+    job: Job
+    ok: bool
+    value: Any = None
+    error: str = ""
+
+
+def summary_of(config: SimConfig, seed: int) -> dict[str, Any]:
+    """Default evaluation: the end-of-run summary KPIs of one run."""
+    from sim import simulate
+
+    return simulate(config, seed).summary
+
+
+def _evaluate_chunk(evaluate: Callable[[SimConfig, int], Any], chunk: Sequence[Job]) -> list[Outcome]:
+    outcomes = []
+    for job in chunk:
+        try:
+            outcomes.append(Outcome(job, True, evaluate(job.config, job.seed)))
+        except Exception as error:  # a broken run must not lose the rest of the chunk
+            message = f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=3)}"
+            outcomes.append(Outcome(job, False, error=message))
+    return outcomes
+
+
+def default_workers() -> int:
+    """One worker per core the process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def chunked(jobs: Sequence[Job], chunk_size: int) -> list[Sequence[Job]]:
+    return [jobs[start:start + chunk_size] for start in range(0, len(jobs), chunk_size)]
+
+
+def run_jobs(jobs: Iterable[Job], evaluate: Callable[[SimConfig, int], Any] = summary_of,
+             workers: int | None = None, chunk_size: int | None = None,
+             progress: bool = True, description: str = "runs") -> list[Outcome]:
+    """Evaluate every job; return one Outcome per job, in the order given.
+
+    Args:
+        jobs: the runs to do.
+        evaluate: a picklable module-level function `(config, seed) -> value`.
+        workers: worker processes; 1 runs in this process (no pool). Default: all usable cores.
+        chunk_size: jobs per task; default spreads the jobs over about four tasks per worker,
+            so that progress is visible and a slow chunk does not idle the other workers.
+        progress: show a progress bar (per job).
+    """
+    jobs = list(jobs)
+    if not jobs:
+        return []
+    workers = default_workers() if workers is None else max(1, int(workers))
+    if chunk_size is None:
+        chunk_size = max(1, math.ceil(len(jobs) / (workers * 4)))
+    chunks = chunked(jobs, chunk_size)
+    results: list[list[Outcome] | None] = [None] * len(chunks)
+    with tqdm(total=len(jobs), desc=description, disable=not progress, unit="run") as bar:
+        if workers == 1:
+            for index, chunk in enumerate(chunks):
+                results[index] = _evaluate_chunk(evaluate, chunk)
+                bar.update(len(chunk))
+        else:
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=context) as pool:
+                futures = {pool.submit(_evaluate_chunk, evaluate, chunk): index for index, chunk in enumerate(chunks)}
+                for future in as_completed(futures):
+                    index = futures[future]
+                    try:
+                        results[index] = future.result()
+                    except Exception as error:  # the worker died (killed, out of memory)
+                        results[index] = [Outcome(job, False, error=f"worker died: {type(error).__name__}: {error}")
+                                          for job in chunks[index]]
+                    bar.update(len(chunks[index]))
+    return [outcome for chunk_outcomes in results for outcome in chunk_outcomes]

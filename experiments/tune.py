@@ -78,12 +78,6 @@ STAGES = (
     Stage("centricity ratings (S1)", ("behaviour.resolution_base", "behaviour.resolution_engagement"),
           {"centricity_engaged": 8.5, "centricity_other": 6.6}, {"centricity_engaged": 0.1, "centricity_other": 0.1},
           measure_baseline),
-    Stage("initial customers at their steady state", ("behaviour.initial_satisfaction",
-                                                      "behaviour.initial_expectation"),
-          {"satisfaction_gap": 0.0, "expectation_gap": 0.0}, {"satisfaction_gap": 0.005, "expectation_gap": 0.005},
-          measure_baseline),
-    Stage("customer base steady (SS)", ("market.acquisition_per_year",), {"customer_drift": 0.0},
-          {"customer_drift": 0.02}, measure_baseline),
     Stage("JD-R correlations (F3)", ("behaviour.caseload_spread", "behaviour.resilience_trait_spread",
                                      "behaviour.engagement_trait_spread"),
           {"r_demands_exhaustion": 0.5, "r_resources_engagement": 0.4, "r_exhaustion_engagement": -0.4},
@@ -94,6 +88,66 @@ STAGES = (
     Stage("convex loyalty (F8)", ("behaviour.churn_steepness", "market.customer_expectation_spread"),
           {"log_defection_ratio": float(np.log(6.0))}, {"log_defection_ratio": 0.1}, measure_baseline),
 )
+
+
+LONG_RUN_DAYS = 1460  # long enough for the slow customer loop (CS, expectations, churn selection) to settle
+
+
+def probe_long_run(config: SimConfig, seed: int) -> dict[str, float]:
+    """Means over the last year of a long baseline run (and the front line's felt meaning and complaints at its
+    end): the state the model settles in on its own."""
+    import dataclasses
+
+    from sim import simulate
+
+    from sim import ServiceModel
+    from sim.simulate import collect
+
+    model = ServiceModel(dataclasses.replace(config, days=LONG_RUN_DAYS), seed)
+    model.run()
+    daily = collect(model).daily.iloc[-365:]
+    e = model.employees
+    front = np.flatnonzero(e.active[: e.n] & e.is_front[: e.n])
+    means = {k: float(daily[k].mean()) for k in ("customers", "satisfaction", "expectation", "engagement",
+                                                 "exhaustion")}
+    return {**means, "meaning": float(e.meaning[front].mean()), "complaints": float(e.complaints[front].mean())}
+
+
+def settle_initial_state(config: SimConfig, seeds: int, workers: int, log: Callable[[str], None],
+                         iterations: int = 3) -> SimConfig:
+    """Fixed-point iteration: start the model where the baseline settles after years, with the customer base
+    of the spec (`market.customers_per_team`) as that long-run state.
+
+    Each iteration runs the baseline for LONG_RUN_DAYS, sets the initial means of satisfaction, expectation
+    (before the brand promise), engagement and exhaustion to the last year's means, and rescales
+    `market.acquisition_per_year` towards the customer base of the spec (in the market equilibrium
+    N = aP / (a + churn) the base responds to acquisition with elasticity ~1/3, hence the cube).
+    """
+    target_customers = config.organisation.teams * config.market.customers_per_team
+    for iteration in range(iterations):
+        runs = _map(probe_long_run, [(config, s) for s in range(seeds)], workers)
+        mean = {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
+        b = config.behaviour
+        promise = b.brand_promise_lift * config.policy.brand_promise
+        low, high = param_info("market.acquisition_per_year")["evidence"]
+        acquisition = float(np.clip(config.market.acquisition_per_year
+                                    * np.clip(target_customers / mean["customers"], 0.8, 1.25) ** 3, low, high))
+        values = {"behaviour.initial_satisfaction": mean["satisfaction"],
+                  "behaviour.initial_expectation": mean["expectation"] - promise,
+                  "behaviour.initial_engagement": mean["engagement"],
+                  "behaviour.initial_exhaustion": mean["exhaustion"],
+                  "behaviour.initial_meaning": mean["meaning"],
+                  "behaviour.initial_complaints": mean["complaints"],
+                  "market.acquisition_per_year": acquisition}
+        log(f"    settle {iteration + 1}: long-run " + ", ".join(f"{k} {v:.3f}" for k, v in mean.items())
+            + f" -> acquisition {acquisition:.3f}")
+        config = _with(config, list(values), list(values.values()))
+    return config
+
+
+SETTLE_PARAMS = ("behaviour.initial_satisfaction", "behaviour.initial_expectation", "behaviour.initial_engagement",
+                 "behaviour.initial_exhaustion", "behaviour.initial_meaning", "behaviour.initial_complaints",
+                 "market.acquisition_per_year")
 
 
 def run_stage(stage: Stage, config: SimConfig, seeds: int, workers: int, log: Callable[[str], None]) -> SimConfig:
@@ -156,7 +210,10 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             print(f"round {round_ + 1}: {stage.name}", flush=True)
             config = run_stage(stage, config, args.seeds, args.workers, lambda m: print(m, flush=True))
-    tuned = {p: _get(config, p) for stage in STAGES for p in stage.params}
+        if not args.stages or any("initial state".startswith(s) for s in args.stages):
+            print(f"round {round_ + 1}: initial state at the long-run steady state (SS)", flush=True)
+            config = settle_initial_state(config, args.seeds, args.workers, lambda m: print(m, flush=True))
+    tuned = {p: _get(config, p) for p in [p for stage in STAGES for p in stage.params] + list(SETTLE_PARAMS)}
     print("tuned coefficients:")
     for path, value in tuned.items():
         print(f"  {path} = {value}")

@@ -125,7 +125,7 @@ class MarketConfig(_Section):
                                                "0-1", fixed=True, evidence=(0.02, 0.15))
     market_potential_ratio: float = param(1.5, 1.0, 20.0,
                                           "people in a team's market per initial customer", "x")
-    acquisition_per_year: float = param(0.35, 0.0, 10.0,
+    acquisition_per_year: float = param(0.7698, 0.0, 10.0,
                                         "share of non-customers in the market who become customers per year "
                                         "through ordinary marketing", "1/year", evidence=(0.1, 3.0))
     spend_per_customer_per_year: float = param(600.0, 0.0, 1e6, "gross margin a customer brings per year",
@@ -187,8 +187,8 @@ class BehaviourConfig(_Section):
     engagement_days: float = param(14.0, 1.0, 365.0, "time constant of engagement", "days",
                                    evidence=(7.0, 28.0))
     engagement_noise: float = param(0.01, 0.0, 0.2, "daily noise on engagement (SD)", "0-1")
-    engagement_trait_spread: float = param(0.10, 0.0, 0.5, "SD of individual engagement dispositions", "0-1", evidence=(0.05, 0.2))
-    resilience_trait_spread: float = param(0.10, 0.0, 0.5, "SD of individual exhaustion dispositions", "0-1", evidence=(0.05, 0.2))
+    engagement_trait_spread: float = param(0.1, 0.0, 0.5, "SD of individual engagement dispositions", "0-1", evidence=(0.05, 0.2))
+    resilience_trait_spread: float = param(0.1, 0.0, 0.5, "SD of individual exhaustion dispositions", "0-1", evidence=(0.05, 0.2))
     caseload_spread: float = param(0.06, 0.0, 0.5, "SD of individual differences in job demands", "0-1", evidence=(0.02, 0.15))
     emotional_labour_front: float = param(0.12, 0.0, 1.0,
                                           "baseline emotional demand of serving external customers", "0-1",
@@ -247,10 +247,22 @@ class BehaviourConfig(_Section):
     waiting_penalty: float = param(0.2, 0.0, 2.0,
                                    "perceived-quality loss per unit of queueing (work pressure above 0.4)", "0-1")
     # --- customers ---------------------------------------------------------------------------
-    initial_satisfaction: float = param(0.72, 0.0, 1.0, "mean satisfaction of the customers at the start "
+    initial_engagement: float = param(0.6497, 0.0, 1.0, "mean engagement of the staff at the start "
+                                                     "(calibrated to the baseline's long-run state)", "0-1",
+                                      evidence=(0.4, 0.8))
+    initial_exhaustion: float = param(0.273, 0.0, 1.0, "mean exhaustion of the staff at the start "
+                                                     "(calibrated to the baseline's long-run state)", "0-1",
+                                      evidence=(0.1, 0.5))
+    initial_meaning: float = param(0.6634, 0.0, 1.0, "front-line staff's felt meaning from customers at the start "
+                                                  "(calibrated to the baseline's long-run state)", "0-1",
+                                   evidence=(0.3, 0.9))
+    initial_complaints: float = param(0.2041, 0.0, 1.0, "share of complaining customers staff hear at the start "
+                                                     "(calibrated to the baseline's long-run state)", "0-1",
+                                      evidence=(0.0, 0.5))
+    initial_satisfaction: float = param(0.7107, 0.0, 1.0, "mean satisfaction of the customers at the start "
                                                          "(calibrated to the baseline's steady state)", "0-1",
                                         evidence=(0.5, 0.9))
-    initial_expectation: float = param(0.66, 0.0, 1.0, "mean expectation of customers at the start and of "
+    initial_expectation: float = param(0.7612, 0.0, 1.0, "mean expectation of customers at the start and of "
                                                         "new customers before the brand promise", "0-1",
                                        evidence=(0.5, 0.9))
     newcomer_satisfaction: float = param(0.72, 0.0, 1.0, "satisfaction of a new customer before any encounter",

@@ -150,7 +150,8 @@ SETTLE_PARAMS = ("behaviour.initial_satisfaction", "behaviour.initial_expectatio
                  "market.acquisition_per_year")
 
 
-def run_stage(stage: Stage, config: SimConfig, seeds: int, workers: int, log: Callable[[str], None]) -> SimConfig:
+def run_stage(stage: Stage, config: SimConfig, seeds: int, workers: int, log: Callable[[str], None],
+              max_evals: int = 12) -> SimConfig:
     names = list(stage.targets)
     bounds = np.array([param_info(p)["evidence"] for p in stage.params], float).T
     start = np.clip([_get(config, p) for p in stage.params], bounds[0], bounds[1])
@@ -166,7 +167,8 @@ def run_stage(stage: Stage, config: SimConfig, seeds: int, workers: int, log: Ca
                 + ", ".join(f"{n} {measured[n]:.3f}" for n in names))
         return cache[key]
 
-    fit = least_squares(residuals, start, bounds=bounds, diff_step=0.05, xtol=1e-3, ftol=1e-3, max_nfev=12)
+    fit = least_squares(residuals, start, bounds=bounds, diff_step=0.05, xtol=1e-3, ftol=1e-3,
+                        max_nfev=max_evals)
     best = min(cache, key=lambda k: float(np.sum(cache[k] ** 2)))
     return _with(config, stage.params, np.array(best)) if fit is not None else config
 
@@ -199,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--seeds", type=int, default=6)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--max-evals", type=int, default=12, help="least-squares iterations per stage")
     parser.add_argument("--stages", nargs="*", help="stage name prefixes to run (default: all)")
     parser.add_argument("--write", action="store_true", help="write the tuned defaults into sim/config.py")
     args = parser.parse_args(argv)
@@ -209,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.stages and not any(stage.name.startswith(s) for s in args.stages):
                 continue
             print(f"round {round_ + 1}: {stage.name}", flush=True)
-            config = run_stage(stage, config, args.seeds, args.workers, lambda m: print(m, flush=True))
+            config = run_stage(stage, config, args.seeds, args.workers, lambda m: print(m, flush=True),
+                               args.max_evals)
         if not args.stages or any("initial state".startswith(s) for s in args.stages):
             print(f"round {round_ + 1}: initial state at the long-run steady state (SS)", flush=True)
             config = settle_initial_state(config, args.seeds, args.workers, lambda m: print(m, flush=True))

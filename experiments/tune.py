@@ -110,7 +110,10 @@ def probe_long_run(config: SimConfig, seed: int) -> dict[str, float]:
     front = np.flatnonzero(e.active[: e.n] & e.is_front[: e.n])
     means = {k: float(daily[k].mean()) for k in ("customers", "satisfaction", "expectation", "engagement",
                                                  "exhaustion")}
-    return {**means, "meaning": float(e.meaning[front].mean()), "complaints": float(e.complaints[front].mean())}
+    staff = np.flatnonzero(e.active[: e.n])
+    return {**means, "meaning": float(e.meaning[front].mean()), "complaints": float(e.complaints[front].mean()),
+            "engagement_trait": float(e.engagement_trait[staff].mean()),
+            "resilience_trait": float(e.resilience_trait[staff].mean())}
 
 
 def settle_initial_state(config: SimConfig, seeds: int, workers: int, log: Callable[[str], None],
@@ -138,6 +141,8 @@ def settle_initial_state(config: SimConfig, seeds: int, workers: int, log: Calla
                   "behaviour.initial_exhaustion": mean["exhaustion"],
                   "behaviour.initial_meaning": mean["meaning"],
                   "behaviour.initial_complaints": mean["complaints"],
+                  "behaviour.initial_engagement_trait": mean["engagement_trait"],
+                  "behaviour.initial_resilience_trait": mean["resilience_trait"],
                   "market.acquisition_per_year": acquisition}
         log(f"    settle {iteration + 1}: long-run " + ", ".join(f"{k} {v:.3f}" for k, v in mean.items())
             + f" -> acquisition {acquisition:.3f}")
@@ -147,6 +152,7 @@ def settle_initial_state(config: SimConfig, seeds: int, workers: int, log: Calla
 
 SETTLE_PARAMS = ("behaviour.initial_satisfaction", "behaviour.initial_expectation", "behaviour.initial_engagement",
                  "behaviour.initial_exhaustion", "behaviour.initial_meaning", "behaviour.initial_complaints",
+                 "behaviour.initial_engagement_trait", "behaviour.initial_resilience_trait",
                  "market.acquisition_per_year")
 
 

@@ -125,7 +125,7 @@ class MarketConfig(_Section):
                                                "0-1", fixed=True, evidence=(0.02, 0.15))
     market_potential_ratio: float = param(1.5, 1.0, 20.0,
                                           "people in a team's market per initial customer", "x")
-    acquisition_per_year: float = param(0.4494, 0.0, 10.0,
+    acquisition_per_year: float = param(0.2787, 0.0, 10.0,
                                         "share of non-customers in the market who become customers per year "
                                         "through ordinary marketing", "1/year", evidence=(0.1, 3.0))
     spend_per_customer_per_year: float = param(600.0, 0.0, 1e6, "gross margin a customer brings per year",
@@ -172,7 +172,7 @@ class BehaviourConfig(_Section):
                                            evidence=(0.1, 0.5))
     hindrance_to_engagement: float = param(0.25, 0.0, 2.0, "slope of engagement on hindrance demands", "",
                                            evidence=(0.1, 0.5))
-    exhaustion_to_engagement: float = param(0.35, 0.0, 2.0, "slope of engagement on exhaustion", "",
+    exhaustion_to_engagement: float = param(0.5, 0.0, 2.0, "slope of engagement on exhaustion", "",
                                             evidence=(0.2, 0.6))
     exhaustion_base: float = param(0.30, 0.0, 1.0, "exhaustion target at reference conditions", "0-1",
                                    evidence=(0.2, 0.4))
@@ -180,13 +180,13 @@ class BehaviourConfig(_Section):
                                          evidence=(0.6, 1.3))
     resources_to_exhaustion: float = param(0.30, 0.0, 2.0, "how much job resources lower the exhaustion target",
                                            "", evidence=(0.1, 0.5))
-    exhaustion_rise_days: float = param(21.0, 1.0, 365.0, "time constant of rising exhaustion", "days",
+    exhaustion_rise_days: float = param(35.0, 1.0, 365.0, "time constant of rising exhaustion", "days",
                                         evidence=(14.0, 35.0))
     exhaustion_recovery_days: float = param(45.0, 1.0, 365.0, "time constant of recovery from exhaustion",
                                             "days", evidence=(30.0, 60.0))
     engagement_days: float = param(14.0, 1.0, 365.0, "time constant of engagement", "days",
                                    evidence=(7.0, 28.0))
-    engagement_noise: float = param(0.01, 0.0, 0.2, "daily noise on engagement (SD)", "0-1")
+    engagement_noise: float = param(0.025, 0.0, 0.2, "daily noise on engagement (SD)", "0-1")
     engagement_trait_spread: float = param(0.2, 0.0, 0.5, "SD of individual engagement dispositions", "0-1", evidence=(0.05, 0.2))
     resilience_trait_spread: float = param(0.18, 0.0, 0.5, "SD of individual exhaustion dispositions", "0-1", evidence=(0.05, 0.2))
     caseload_spread: float = param(0.04, 0.0, 0.5, "SD of individual differences in job demands", "0-1", evidence=(0.02, 0.15))
@@ -217,16 +217,16 @@ class BehaviourConfig(_Section):
     max_overtime: float = param(1.3, 1.0, 2.0, "maximum work intensity (hours worked / contracted)", "x")
     fatigue_days: float = param(21.0, 1.0, 365.0, "time constant of fatigue following work intensity", "days")
     # --- encounters --------------------------------------------------------------------------
-    resolution_base: float = param(0.8426, -5.0, 5.0, "log-odds of resolving a need at reference conditions", "", evidence=(0.0, 2.5))
+    resolution_base: float = param(0.4088, -5.0, 5.0, "log-odds of resolving a need at reference conditions", "", evidence=(0.0, 2.5))
     resolution_skill: float = param(2.5, 0.0, 10.0, "log-odds of resolution per unit of skill", "")
-    resolution_engagement: float = param(5.763, 0.0, 10.0,
+    resolution_engagement: float = param(4.6594, 0.0, 10.0,
                                          "log-odds of resolution per unit of engagement (probing)", "", evidence=(1.0, 8.0))
     resolution_autonomy: float = param(1.5, 0.0, 10.0, "log-odds of resolution per unit of autonomy", "")
     resolution_time: float = param(0.5, 0.0, 10.0, "log-odds of resolution per unit of time/norm", "")
     resolution_isq: float = param(1.5, 0.0, 10.0,
                                   "log-odds of resolution per unit of back-office service quality", "")
-    resolution_exhaustion: float = param(0.3, 0.0, 10.0, "log-odds lost per unit of exhaustion", "")
-    resolution_effort: float = param(6.0, 0.0, 20.0, "log-odds of resolution per unit of effort (Janssen)", "")
+    resolution_exhaustion: float = param(0.6, 0.0, 10.0, "log-odds lost per unit of exhaustion", "")
+    resolution_effort: float = param(10.0, 0.0, 20.0, "log-odds of resolution per unit of effort (Janssen)", "")
     effort_curvature: float = param(1.0, 0.0, 10.0,
                                     "how sharply effort falls away from its optimal pressure (inverted U)", "")
     surface_acting_strain: float = param(0.5, 0.0, 2.0, "job demand per unit of surface acting (faking strains)",
@@ -244,25 +244,32 @@ class BehaviourConfig(_Section):
                                 "0-1")
     need_return_days: float = param(5.0, 1.0, 90.0, "mean days before an unresolved need comes back", "days")
     abandon_per_day: float = param(0.15, 0.0, 1.0, "share of waiting customers who give up each day", "1/day")
-    waiting_penalty: float = param(0.2, 0.0, 2.0,
+    waiting_penalty: float = param(0.24, 0.0, 2.0,
                                    "perceived-quality loss per unit of queueing (work pressure above 0.4)", "0-1")
     # --- customers ---------------------------------------------------------------------------
-    initial_engagement: float = param(0.6976, 0.0, 1.0, "mean engagement of the staff at the start "
+    initial_engagement: float = param(0.7628, 0.0, 1.0, "mean engagement of the staff at the start "
                                                      "(calibrated to the baseline's long-run state)", "0-1",
                                       evidence=(0.4, 0.8))
-    initial_exhaustion: float = param(0.232, 0.0, 1.0, "mean exhaustion of the staff at the start "
+    initial_exhaustion: float = param(0.166, 0.0, 1.0, "mean exhaustion of the staff at the start "
                                                      "(calibrated to the baseline's long-run state)", "0-1",
                                       evidence=(0.1, 0.5))
-    initial_meaning: float = param(0.698, 0.0, 1.0, "front-line staff's felt meaning from customers at the start "
+    initial_engagement_trait: float = param(0.1191, -0.5, 0.5, "mean engagement disposition of the staff at the start: "
+                                                          "incumbents are survivors of selective turnover, "
+                                                          "applicants have mean 0 (calibrated to the baseline's "
+                                                          "long-run state)", "0-1", evidence=(-0.2, 0.2))
+    initial_resilience_trait: float = param(-0.16, -0.5, 0.5, "mean exhaustion disposition of the staff at the start "
+                                                          "(negative: more resilient; calibrated like the above)",
+                                          "0-1", evidence=(-0.2, 0.2))
+    initial_meaning: float = param(0.7049, 0.0, 1.0, "front-line staff's felt meaning from customers at the start "
                                                   "(calibrated to the baseline's long-run state)", "0-1",
                                    evidence=(0.3, 0.9))
-    initial_complaints: float = param(0.1827, 0.0, 1.0, "share of complaining customers staff hear at the start "
+    initial_complaints: float = param(0.1976, 0.0, 1.0, "share of complaining customers staff hear at the start "
                                                      "(calibrated to the baseline's long-run state)", "0-1",
                                       evidence=(0.0, 0.5))
-    initial_satisfaction: float = param(0.7233, 0.0, 1.0, "mean satisfaction of the customers at the start "
+    initial_satisfaction: float = param(0.7319, 0.0, 1.0, "mean satisfaction of the customers at the start "
                                                          "(calibrated to the baseline's steady state)", "0-1",
                                         evidence=(0.5, 0.9))
-    initial_expectation: float = param(0.7683, 0.0, 1.0, "mean expectation of customers at the start and of "
+    initial_expectation: float = param(0.7816, 0.0, 1.0, "mean expectation of customers at the start and of "
                                                         "new customers before the brand promise", "0-1",
                                        evidence=(0.5, 0.9))
     newcomer_satisfaction: float = param(0.72, 0.0, 1.0, "satisfaction of a new customer before any encounter",
@@ -281,7 +288,7 @@ class BehaviourConfig(_Section):
     churn_midpoint: float = param(0.6, 0.0, 1.0, "satisfaction at which churn is half its maximum", "0-1")
     card_churn_factor: float = param(0.97, 0.5, 1.0, "churn multiplier for loyalty-card members", "x")
     card_uptake: float = param(0.5, 0.0, 1.0, "share of customers who join a loyalty card when offered", "0-1")
-    card_share_of_wallet: float = param(0.025, 0.0, 0.2, "extra spend of card members", "share",
+    card_share_of_wallet: float = param(0.015, 0.0, 0.2, "extra spend of card members", "share",
                                         evidence=(0.01, 0.05))
     referred_churn_factor: float = param(0.8, 0.3, 1.0, "churn multiplier of referred customers while their "
                                                         "referrer stays", "x")

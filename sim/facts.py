@@ -245,8 +245,16 @@ def f9_loss_asymmetry(disconfirmation: Sequence[float], change: Sequence[float],
 
     Fits change = a d+ + b d- (+ c control) + k, with d+ = max(d, 0), d- = min(d, 0); the ratio is b / a
     (1.5-3). `control` is what else moves satisfaction in the data (e.g. expectation - satisfaction before).
+    "Equal" disconfirmations: the fit uses only |d| up to the 95th percentile of the positive ones, the range
+    in which gains and losses both occur (large losses have no positive counterpart and are cut off by the
+    floor of the satisfaction scale).
     """
     d, y = np.asarray(disconfirmation, float), np.asarray(change, float)
+    positive = d[d > 0]
+    if len(positive) >= 10:
+        common = np.abs(d) <= np.quantile(positive, 0.95)
+        d, y = d[common], y[common]
+        control = None if control is None else np.asarray(control, float)[common]
     columns = [np.maximum(d, 0), np.minimum(d, 0)]
     if control is not None:
         columns.append(np.asarray(control, float))

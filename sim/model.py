@@ -716,13 +716,16 @@ class ServiceModel(mesa.Model):
                              cfg.policy.vision_cocreation, cfg.policy.pressure, engagement)}
         else:
             same_unit = self._unit_means(units)
+        # Incumbents at the start survived years of selective turnover; applicants come from the population.
+        trait_mean = ({"engagement": b.initial_engagement_trait, "resilience": b.initial_resilience_trait} if initial
+                      else {"engagement": 0.0, "resilience": 0.0})
         rows = e.append(
             n, unit=units, is_front=units < self.n_teams, active=True, skill=rules.clip(skill, 0, 1),
             engagement=rules.clip(engagement, 0, 1), exhaustion=rules.clip(exhaustion, 0, 1),
             appreciation=same_unit["appreciation"], vision_alignment=same_unit["vision_alignment"],
             fatigue=same_unit["fatigue"], meaning=same_unit["meaning"], complaints=same_unit["complaints"],
-            engagement_trait=b.engagement_trait_spread * rng.standard_normal(n),
-            resilience_trait=b.resilience_trait_spread * rng.standard_normal(n),
+            engagement_trait=trait_mean["engagement"] + b.engagement_trait_spread * rng.standard_normal(n),
+            resilience_trait=trait_mean["resilience"] + b.resilience_trait_spread * rng.standard_normal(n),
             caseload=b.caseload_spread * rng.standard_normal(n), hired_day=hired_day, referred=referred)
         return rows
 

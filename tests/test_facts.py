@@ -121,6 +121,14 @@ def test_f9_recovers_a_known_loss_weight():
     assert not facts.f9_loss_asymmetry(d, symmetric).passed
 
 
+def test_f9_compares_equal_gains_and_losses_only():
+    """Large losses that hit the floor of the scale have no positive counterpart: they must not flatten the fit."""
+    d = np.concatenate([RNG.uniform(-0.2, 0.2, 20000), RNG.uniform(-0.8, -0.2, 20000)])
+    change = 0.2 * np.maximum(np.where(d < 0, 2.0 * d, d), -0.5) + RNG.normal(0, 0.01, len(d))
+    fact = facts.f9_loss_asymmetry(d, change)
+    assert fact.statistics["ratio"] == pytest.approx(2.0, abs=0.1) and fact.passed
+
+
 def test_f11_break_even_and_retention():
     discounts = [0.0, 0.01, 0.02, 0.05, 0.1]
     churn = [0.20, 0.195, 0.195, 0.195, 0.195]

@@ -92,6 +92,7 @@ class ServiceModel(mesa.Model):
         self.team_expectation_offset = market.team_expectation_spread * rng.standard_normal(self.n_teams)
         self.leader_quality = np.zeros(self.n_teams)
         self._update_leaders()
+        self._update_derived()
 
         # Per-unit work state.
         self.time_standard = np.empty(self.n_units)
@@ -159,12 +160,14 @@ class ServiceModel(mesa.Model):
     def set_config(self, new: SimConfig) -> None:
         """Switch to a new configuration mid-run (events, the dashboard's levers)."""
         old, self.config = self.config, new
+        self._update_derived()
         changed = {f"{section}.{name}" for section in ("organisation", "market", "policy", "behaviour",
                                                         "economics")
                    for name, value in vars(getattr(new, section)).items()
                    if getattr(getattr(old, section), name) != value}
         if changed & LEADER_FIELDS:
             self._update_leaders()
+            self._update_derived()
         if changed & POSITION_FIELDS:
             self._adjust_positions()
         if changed & CONTACT_FIELDS:
@@ -205,8 +208,7 @@ class ServiceModel(mesa.Model):
         available = np.bincount(e.unit[active], weights=hours, minlength=self.n_units)
         pending = np.zeros(self.n_units)
         pending[: self.n_teams] = np.bincount(self.customers.team[contacts], minlength=self.n_teams)
-        norms = np.full(self.n_units, org.time_norm_hours)
-        norms[self.backoffice] = org.backoffice_time_norm_hours
+        norms = self._norms
         # Front-line contacts generate internal requests; the back office works on them today.
         pending[self.backoffice] = (self.backoffice_backlog
                                     + org.internal_requests_per_contact * pending[: self.n_teams].sum())
@@ -386,20 +388,21 @@ class ServiceModel(mesa.Model):
         recommended = promoters * b.promoter_referrals_per_year / 365.0 * b.referral_conversion * prospect_share
         believers = self._believers_per_unit()[: self.n_teams] + self.ambassadors[: self.n_teams]
         staff_brought = believers * b.ambassador_customer_referrals_per_year / 365.0 * prospect_share
-        n_marketing = rng.poisson(marketing)
-        n_recommended = rng.poisson(recommended)
-        n_staff = rng.poisson(staff_brought)
-        self.today["referrals"] = int(n_recommended.sum() + n_staff.sum())
-        self.today["recommended"] = int(n_recommended.sum())
-        self.today["new_customers"] = int(n_marketing.sum() + n_recommended.sum() + n_staff.sum())
-        if n_marketing.sum() + n_recommended.sum() + n_staff.sum() == 0:
+        # One Poisson call over the three rates draws exactly what three consecutive calls would.
+        arrivals = rng.poisson(np.concatenate([marketing, recommended, staff_brought]))
+        n_marketing, n_recommended, n_staff = arrivals.reshape(3, self.n_teams)
+        total_marketing, total_recommended, total_staff = (int(x) for x in arrivals.reshape(3, -1).sum(axis=1))
+        self.today["referrals"] = total_recommended + total_staff
+        self.today["recommended"] = total_recommended
+        self.today["new_customers"] = total_marketing + total_recommended + total_staff
+        if total_marketing + total_recommended + total_staff == 0:
             return
         teams = np.arange(self.n_teams)
-        referrer = np.concatenate([np.full(n_marketing.sum() + n_staff.sum(), -1), self._pick_promoters(n_recommended)])
-        referred = np.concatenate([np.zeros(n_marketing.sum(), np.bool_), np.ones(n_staff.sum(), np.bool_),
-                                   np.ones(n_recommended.sum(), np.bool_)])
-        self._add_customers(np.concatenate([np.repeat(teams, n_marketing), np.repeat(teams, n_staff),
-                                            np.repeat(teams, n_recommended)]), referred=referred, referrer=referrer)
+        referrer = np.concatenate([np.full(total_marketing + total_staff, -1), self._pick_promoters(n_recommended)])
+        referred = np.ones(total_marketing + total_staff + total_recommended, np.bool_)
+        referred[:total_marketing] = False
+        self._add_customers(np.repeat(np.tile(teams, 3), np.concatenate([n_marketing, n_staff, n_recommended])),
+                            referred=referred, referrer=referrer)
 
     def _pick_promoters(self, per_team: np.ndarray) -> np.ndarray:
         """A random promoter of each team for each recommended newcomer (rows, in team order)."""
@@ -424,8 +427,7 @@ class ServiceModel(mesa.Model):
         unit, front = e.unit[idx], e.is_front[idx]
         draws = rng.random((2, len(idx)))
 
-        leader = np.append(self.leader_quality, self.leader_quality.mean())  # the back office's manager
-        recognised = draws[0] < rules.recognition_probability(leader[unit], b.recognitions_per_month)
+        recognised = draws[0] < self._recognition_probability[unit]
         self.today["recognitions"] = int(recognised.sum())
         e.appreciation[idx] = rules.felt_appreciation(e.appreciation[idx], recognised, b.recognition_boost,
                                                       b.appreciation_decay_days)
@@ -533,7 +535,7 @@ class ServiceModel(mesa.Model):
     def _adjust_positions(self) -> None:
         """Open vacancies or cut posts so that headcount + open vacancies equals the positions."""
         e = self.employees
-        positions = self.positions()
+        positions = self._positions
         active = nonzero(e.active[: e.n])
         filled = np.bincount(e.unit[active], minlength=self.n_units) + np.bincount(self.vacancy_unit,
                                                                                    minlength=self.n_units)
@@ -660,6 +662,15 @@ class ServiceModel(mesa.Model):
             c.card_member[joining] = self.rng.random(len(joining)) < self.config.behaviour.card_uptake
         else:
             c.card_member[: c.n] = False
+
+    def _update_derived(self) -> None:
+        """Per-unit quantities that change only with the configuration (computed once, not daily)."""
+        org, b = self.config.organisation, self.config.behaviour
+        self._norms = np.full(self.n_units, org.time_norm_hours)
+        self._norms[self.backoffice] = org.backoffice_time_norm_hours
+        self._positions = self.positions()
+        leader = np.append(self.leader_quality, self.leader_quality.mean())  # the back office's manager
+        self._recognition_probability = rules.recognition_probability(leader, b.recognitions_per_month)
 
     def _update_leaders(self) -> None:
         self.leader_quality = rules.leader_quality(self.leader_quantile, self.config.policy.appreciation,

@@ -1,0 +1,56 @@
+"""Sweep throughput: reference runs per minute through `experiments.batch.run_jobs`.
+
+    python -m benchmarks.sweep --runs 40 --workers 2
+
+The clock includes starting the persistent worker pool (spawned interpreters import
+the model once each, not once per run), so this is what a researcher's sweep sees.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import dataclass
+
+from experiments.batch import Job, run_jobs, summary_of
+from sim import SimConfig
+
+
+@dataclass
+class SweepResult:
+    runs: int
+    workers: int
+    chunk_size: int
+    seconds: float
+    failures: int
+
+    @property
+    def runs_per_minute(self) -> float:
+        return 60.0 * self.runs / self.seconds
+
+
+def measure(runs: int, workers: int, days: int = 730, chunk_size: int | None = None) -> SweepResult:
+    """Evaluate `runs` reference jobs (seeds 0..runs-1) and time the whole call."""
+    config = SimConfig(days=days)
+    jobs = [Job(config, seed) for seed in range(runs)]
+    chunk_size = chunk_size or max(1, -(-runs // (workers * 4)))
+    started = time.perf_counter()
+    outcomes = run_jobs(jobs, summary_of, workers=workers, chunk_size=chunk_size, progress=False)
+    seconds = time.perf_counter() - started
+    return SweepResult(runs=runs, workers=workers, chunk_size=chunk_size, seconds=seconds,
+                       failures=sum(not outcome.ok for outcome in outcomes))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--days", type=int, default=730)
+    args = parser.parse_args()
+    result = measure(args.runs, args.workers, args.days)
+    print(f"{result.runs} runs on {result.workers} workers (chunks of {result.chunk_size}): {result.seconds:.1f} s, "
+          f"{result.runs_per_minute:.0f} runs/minute, {result.failures} failed")
+
+
+if __name__ == "__main__":
+    main()

@@ -120,6 +120,7 @@ class ServiceModel(mesa.Model):
         self.waiting = np.zeros(0, np.int64)  # customers in the backlog, oldest first
 
         self.employees = EmployeeTable()
+        self._staff: np.ndarray | None = None  # rows of employees in post, cached until someone joins or leaves
         self.customers = CustomerTable(capacity=int(self.n_teams * market.customers_per_team * 1.3))
         self.ledger = CustomerLedger(self.customers, self.n_teams)
         self.recent_referred = np.zeros(0, np.int64)  # referred customers still within their first year
@@ -188,6 +189,7 @@ class ServiceModel(mesa.Model):
 
     def on_handle_write(self, table_name: str, row: int) -> None:
         """A handle changed a customer's state: refresh their churn clock and the running sums."""
+        self._staff = None
         if table_name == "customers" and self.customers.active[row]:
             self._reschedule_churn(np.array([row]))
             self.ledger.rebuild()
@@ -211,7 +213,7 @@ class ServiceModel(mesa.Model):
         """Oliva & Sterman: pressure, corner cutting, overtime, fatigue and the eroding standard."""
         cfg, e = self.config, self.employees
         org, b = cfg.organisation, cfg.behaviour
-        active = nonzero(e.active[: e.n])
+        active = self.staff()
         hours = org.service_hours_per_day * rules.productivity(
             e.skill[active], e.fatigue[active], e.engagement[active])
         available = np.bincount(e.unit[active], weights=hours, minlength=self.n_units)
@@ -432,7 +434,7 @@ class ServiceModel(mesa.Model):
         """JD-R: appreciation, alignment, skill, then engagement and exhaustion move to their targets."""
         cfg, e, rng = self.config, self.employees, self.rng
         b, policy = cfg.behaviour, cfg.policy
-        idx = nonzero(e.active[: e.n])
+        idx = self.staff()
         unit, front = e.unit[idx], e.is_front[idx]
         draws = rng.random((2, len(idx)))
 
@@ -485,7 +487,7 @@ class ServiceModel(mesa.Model):
         """Quits (burnout, contagion), ambassadors, referrals and vacancies filled after a delay."""
         cfg, e, rng = self.config, self.employees, self.rng
         b = cfg.behaviour
-        idx = nonzero(e.active[: e.n])
+        idx = self.staff()
         unit = e.unit[idx]
         # Co-workers' quits, counted per team of `employees_per_team` (the back office is several teams).
         team_size = self.config.organisation.employees_per_team
@@ -505,7 +507,14 @@ class ServiceModel(mesa.Model):
         self._receive_referrals()
         self._fill_vacancies()
 
+    def staff(self) -> np.ndarray:
+        """Rows of the employees in post, ascending (do not modify the array)."""
+        if self._staff is None:
+            self._staff = nonzero(self.employees.active[: self.employees.n])
+        return self._staff
+
     def _leave(self, rows: np.ndarray, laid_off: bool = False) -> None:
+        self._staff = None
         e = self.employees
         e.active[rows] = False
         e.left_day[rows] = self.day
@@ -545,7 +554,7 @@ class ServiceModel(mesa.Model):
         """Open vacancies or cut posts so that headcount + open vacancies equals the positions."""
         e = self.employees
         positions = self._positions
-        active = nonzero(e.active[: e.n])
+        active = self.staff()
         filled = np.bincount(e.unit[active], minlength=self.n_units) + np.bincount(self.vacancy_unit,
                                                                                    minlength=self.n_units)
         gap = positions - filled
@@ -603,7 +612,7 @@ class ServiceModel(mesa.Model):
         revenue = spend * (totals["customers"] - members + members * card_factor + bonus_units)
         discount = spend * policy.loyalty_discount * (1.0 + b.card_share_of_wallet) * members
 
-        staff = nonzero(e.active[: e.n])
+        staff = self.staff()
         front = e.is_front[staff]
         wage = np.where(front, econ.front_wage_per_year, econ.back_wage_per_year) / 365.0
         overtime = np.maximum(units.intensity[e.unit[staff]] - 1.0, 0.0)
@@ -722,6 +731,7 @@ class ServiceModel(mesa.Model):
                              cfg.policy.vision_cocreation, cfg.policy.pressure, engagement)}
         else:
             same_unit = self._unit_means(units)
+        self._staff = None
         rows = e.append(
             n, unit=units, is_front=units < self.n_teams, active=True, skill=rules.clip(skill, 0, 1),
             engagement=rules.clip(engagement, 0, 1), exhaustion=rules.clip(exhaustion, 0, 1),
@@ -735,7 +745,7 @@ class ServiceModel(mesa.Model):
     def _unit_means(self, units: np.ndarray) -> dict[str, np.ndarray]:
         """What a newcomer picks up from colleagues: the unit's felt appreciation, belief and pace."""
         e = self.employees
-        idx = nonzero(e.active[: e.n])
+        idx = self.staff()
         out = {}
         defaults = {"appreciation": 0.4, "vision_alignment": 0.4, "fatigue": 0.4}
         count = np.bincount(e.unit[idx], minlength=self.n_units)

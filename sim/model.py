@@ -248,7 +248,8 @@ class ServiceModel(mesa.Model):
     def _update_backoffice(self, pending: float, served: float, time_hours: float) -> None:
         """Internal service quality: the chance an internal request is resolved well and in time."""
         cfg, e = self.config, self.employees
-        back = nonzero(e.active[: e.n] & ~e.is_front[: e.n])
+        staff = self.staff()
+        back = staff[~e.is_front[staff]]
         # Requests left over wait a day; half of them are worked around by the front line meanwhile.
         self.backoffice_backlog = 0.5 * (pending - served)
         if len(back) == 0 or cfg.organisation.backoffice_share == 0:
@@ -303,7 +304,8 @@ class ServiceModel(mesa.Model):
     def _assign_employees(self, team: np.ndarray) -> np.ndarray:
         """Match each served contact to an active front-line employee of its team, by available hours."""
         e = self.employees
-        front = nonzero(e.active[: e.n] & e.is_front[: e.n])
+        staff = self.staff()
+        front = staff[e.is_front[staff]]
         front = front[np.argsort(e.unit[front], kind="stable")]
         weight = rules.productivity(e.skill[front], e.fatigue[front], e.engagement[front])
         cumulative = np.cumsum(weight)
@@ -589,7 +591,8 @@ class ServiceModel(mesa.Model):
     def _believers_per_unit(self) -> np.ndarray:
         """Engaged staff weighted by their belief in the vision: the firm's ambassadors at work."""
         e = self.employees
-        idx = nonzero(e.active[: e.n] & (e.engagement[: e.n] >= rules.ENGAGED_THRESHOLD))
+        staff = self.staff()
+        idx = staff[e.engagement[staff] >= rules.ENGAGED_THRESHOLD]
         return np.bincount(e.unit[idx], weights=e.vision_alignment[idx], minlength=self.n_units)
 
     # ------------------------------------------------------------------------------------------
@@ -598,8 +601,8 @@ class ServiceModel(mesa.Model):
         """Revenue from active customers' spend less card discounts; wages, overtime and lever costs."""
         cfg, c, e = self.config, self.customers, self.employees
         econ, policy, b = cfg.economics, cfg.policy, cfg.behaviour
-        totals = self.ledger.totals()
-        members = int(round(totals["card_members"]))
+        sums = self.ledger.sums
+        customers, members = float(sums["customers"].sum()), int(round(float(sums["card_members"].sum())))
         card_factor = (1.0 + b.card_share_of_wallet) * (1.0 - policy.loyalty_discount)
         # Referred customers spend more in their first year, the bonus fading linearly.
         recent = self.recent_referred
@@ -609,7 +612,7 @@ class ServiceModel(mesa.Model):
         bonus = b.referred_spend_bonus * (1.0 - (self.day - c.joined_day[recent]) / 365.0)
         bonus_units = float((bonus * np.where(c.card_member[recent], card_factor, 1.0)).sum())
         spend = cfg.market.spend_per_customer_per_year / 365.0
-        revenue = spend * (totals["customers"] - members + members * card_factor + bonus_units)
+        revenue = spend * (customers - members + members * card_factor + bonus_units)
         discount = spend * policy.loyalty_discount * (1.0 + b.card_share_of_wallet) * members
 
         staff = self.staff()

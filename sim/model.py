@@ -20,7 +20,7 @@ from .agents import Customer, Employee, Handle
 from .config import ConfigError, Event, SimConfig, apply_event
 from .ledger import CustomerLedger
 from .metrics import Recorder
-from .population import NEVER, CustomerTable, EmployeeTable, nonzero
+from .population import NEVER, CustomerTable, EmployeeTable, nonzero, stable_order_of_units
 
 # Mesa logs every step at INFO; under Hydra's logging that floods the console and costs time.
 logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -269,7 +269,7 @@ class ServiceModel(mesa.Model):
         cfg, c, e, rng = self.config, self.customers, self.employees, self.rng
         b, policy = cfg.behaviour, cfg.policy
         team = c.team[contacts]
-        order = np.argsort(team, kind="stable")  # keeps the backlog first within each team
+        order = stable_order_of_units(team)  # keeps the backlog first within each team
         contacts, team = contacts[order], team[order]
         starts = np.searchsorted(team, np.arange(self.n_teams))
         rank = np.arange(len(contacts)) - starts[team]
@@ -306,7 +306,7 @@ class ServiceModel(mesa.Model):
         e = self.employees
         staff = self.staff()
         front = staff[e.is_front[staff]]
-        front = front[np.argsort(e.unit[front], kind="stable")]
+        front = front[stable_order_of_units(e.unit[front])]
         weight = rules.productivity(e.skill[front], e.fatigue[front], e.engagement[front])
         cumulative = np.cumsum(weight)
         team_total = np.bincount(e.unit[front], weights=weight, minlength=self.n_teams)
@@ -423,7 +423,7 @@ class ServiceModel(mesa.Model):
             return np.zeros(0, np.int64)
         c = self.customers
         promoters = nonzero(c.active[: c.n] & (c.satisfaction[: c.n] >= rules.PROMOTER_THRESHOLD))
-        promoters = promoters[np.argsort(c.team[promoters], kind="stable")]
+        promoters = promoters[stable_order_of_units(c.team[promoters])]
         counts = np.bincount(c.team[promoters], minlength=self.n_teams)
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
         team = np.repeat(np.arange(self.n_teams), per_team)

@@ -18,6 +18,16 @@ def nonzero(mask: np.ndarray) -> np.ndarray:
     return mask.nonzero()[0]
 
 
+def stable_order_of_units(units: np.ndarray) -> np.ndarray:
+    """np.argsort(units, kind="stable") for team or unit numbers, in linear time.
+
+    A stable sort has only one answer; NumPy sorts 16-bit integers by radix (O(n)) and
+    32-bit ones by merging (O(n log n)). Units are below 10,001 (the config's range of
+    `teams`), so they fit in int16.
+    """
+    return np.argsort(units.astype(np.int16), kind="stable")
+
+
 class Table:
     """Columns of equal length; `n` rows are in use, the rest is spare capacity."""
 

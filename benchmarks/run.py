@@ -96,7 +96,8 @@ def measure_all(plan: Plan, say=print) -> list[Row]:
         is_million = size.customers >= 1_000_000 and size.days >= 730
         rows.append(Row(f"{label}: wall s", f"{size.seconds:.2f}", target="<= 60" if is_million else "",
                         met=size.seconds <= 60 if is_million else None))
-        rows.append(Row(f"{label}: us per customer-day", f"{size.us_per_customer_day:.4f}"))
+        rows.append(Row(f"{label}: CPU s", f"{size.cpu_seconds:.2f}"))
+        rows.append(Row(f"{label}: us per customer-day (wall)", f"{size.us_per_customer_day:.4f}"))
         rows.append(Row(f"{label}: peak memory MB (imports alone)", f"{size.peak_rss_mb:.0f} ({size.imports_rss_mb:.0f})",
                         target="<= 2048" if is_million else "", met=size.peak_rss_mb <= 2048 if is_million else None))
         rows.append(Row(f"{label}: traced peak allocation, bytes per customer", f"{size.bytes_per_customer:.0f}"))
@@ -104,10 +105,14 @@ def measure_all(plan: Plan, say=print) -> list[Row]:
     say(f"sweep: {plan.sweep_runs} runs on {plan.sweep_workers} workers ...")
     result = sweep.measure(plan.sweep_runs, plan.sweep_workers, plan.sweep_days)
     full = plan.sweep_days == 730
-    rows.append(Row(f"sweep, {result.runs} runs of {plan.sweep_days} days on {result.workers} workers "
-                    f"(chunks of {result.chunk_size}, pool start included), runs/minute",
-                    f"{result.runs_per_minute:.0f}", target=">= 200" if full else "",
+    label = (f"sweep, {result.runs} runs of {plan.sweep_days} days on {result.workers} workers "
+             f"(chunks of {result.chunk_size}, pool start included)")
+    rows.append(Row(f"{label}, runs/minute (wall clock)", f"{result.runs_per_minute:.0f}",
+                    target=">= 200" if full else "",
                     met=(result.runs_per_minute >= 200 and result.failures == 0) if full else None))
+    rows.append(Row(f"{label}, runs/minute on free cores (from the workers' CPU time)",
+                    f"{result.runs_per_minute_on_free_cores:.0f}", target=">= 200" if full else "",
+                    met=(result.runs_per_minute_on_free_cores >= 200 and result.failures == 0) if full else None))
 
     say(f"dashboard: {plan.step_days} single steps ...")
     steps = reference.time_steps(plan.step_days)

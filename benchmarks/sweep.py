@@ -4,9 +4,9 @@
 
 The clock includes starting the persistent worker pool (spawned interpreters import
 the model once each, not once per run), so this is what a researcher's sweep sees.
-On a shared machine the workers wait for the CPU, so the CPU seconds the workers
-used (read from the finished children's rusage) are reported too: runs per minute
-if the cores were the sweep's alone.
+On a shared machine the workers wait for the CPU, so the CPU seconds the sweep used
+(this process plus its finished workers, from rusage) are reported too: runs per
+minute if the cores were the sweep's alone.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ class SweepResult:
     workers: int
     chunk_size: int
     seconds: float
-    worker_cpu_seconds: float  # user + system time of the finished worker processes
+    worker_cpu_seconds: float  # user + system time of the finished workers and of this process
     failures: int
 
     @property
@@ -39,9 +39,10 @@ class SweepResult:
         return 60.0 * self.runs * self.workers / self.worker_cpu_seconds
 
 
-def _children_cpu_seconds() -> float:
+def _cpu_seconds_with_children() -> float:
+    """CPU time of this process (it runs the jobs when workers=1) and of its finished children."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+    return time.process_time() + usage.ru_utime + usage.ru_stime
 
 
 def measure(runs: int, workers: int, days: int = 730, chunk_size: int | None = None) -> SweepResult:
@@ -49,11 +50,11 @@ def measure(runs: int, workers: int, days: int = 730, chunk_size: int | None = N
     config = SimConfig(days=days)
     jobs = [Job(config, seed) for seed in range(runs)]
     chunk_size = chunk_size or max(1, -(-runs // (workers * 4)))
-    cpu_before, started = _children_cpu_seconds(), time.perf_counter()
+    cpu_before, started = _cpu_seconds_with_children(), time.perf_counter()
     outcomes = run_jobs(jobs, summary_of, workers=workers, chunk_size=chunk_size, progress=False)
     seconds = time.perf_counter() - started  # run_jobs returns after the pool's workers have exited
     return SweepResult(runs=runs, workers=workers, chunk_size=chunk_size, seconds=seconds,
-                       worker_cpu_seconds=_children_cpu_seconds() - cpu_before,
+                       worker_cpu_seconds=_cpu_seconds_with_children() - cpu_before,
                        failures=sum(not outcome.ok for outcome in outcomes))
 
 

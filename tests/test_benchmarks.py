@@ -52,3 +52,31 @@ def test_fingerprint_of_a_short_run_is_reproducible():
     configs = {"small": ("organisation=small", "market.customers_per_team=100")}
     first = fingerprint.fingerprints(configs, seeds=(0,), days=5)
     assert first == fingerprint.fingerprints(configs, seeds=(0,), days=5)
+
+
+@pytest.mark.parametrize("module, argv", [
+    ("benchmarks.reference", ["--repeats", "1", "--days", "3"]),
+    ("benchmarks.sweep", ["--runs", "2", "--workers", "1", "--days", "3"]),
+    ("benchmarks.scaling", ["--customers", "300", "--days", "3"]),
+])
+def test_each_part_runs_alone(module, argv, monkeypatch, capsys):
+    import importlib
+
+    monkeypatch.setattr("sys.argv", [module, *argv])
+    importlib.import_module(module).main()
+    assert capsys.readouterr().out.strip()
+
+
+def test_compare_races_another_commit_against_the_working_tree(capsys):
+    import shutil
+    import subprocess
+
+    from benchmarks import compare
+
+    if shutil.which("git") is None or subprocess.run(["git", "-C", str(compare.REPOSITORY), "rev-parse", "HEAD"],
+                                                     capture_output=True).returncode != 0:
+        pytest.skip("not a git checkout")
+    assert compare.main(["--before-commit", "HEAD", "--repeats", "1", "--days", "2", "--teams", "1"]) == 0
+    assert "speed-up" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="not-a-commit"):
+        compare.main(["--before-commit", "not-a-commit", "--repeats", "1", "--days", "2"])

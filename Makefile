@@ -23,9 +23,9 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## bench: time the reference scenario (median of several runs)
+## bench: every performance target (reference run, Mesa baseline, 1k-1M scaling, sweep, step) -> benchmarks/results.md
 bench: $(VENV)/.installed
-	$(BIN)/python -m benchmarks.reference
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) outputs multirun .pytest_cache

@@ -24,6 +24,7 @@ class CustomerLedger:
         self.n_teams = n_teams
         self.table = np.zeros((len(FIELDS), n_teams))
         self.sums = {name: self.table[i] for i, name in enumerate(FIELDS)}  # views into the table
+        self._field_offsets = (np.arange(len(FIELDS)) * n_teams)[:, None]  # bin = field * n_teams + team
         self.rebuild()
 
     def _book(self, rows: np.ndarray, sign: float) -> None:
@@ -31,15 +32,18 @@ class CustomerLedger:
         rows = rows[c.active[rows]]
         if len(rows) == 0:
             return
-        satisfaction = c.satisfaction[rows]
-        weights = np.concatenate([
-            np.ones(len(rows)), satisfaction, c.loyalty[rows], c.expectation[rows],
-            satisfaction >= rules.PROMOTER_THRESHOLD, satisfaction < rules.DETRACTOR_THRESHOLD,
-            c.card_member[rows]])
+        weights = np.empty((len(FIELDS), len(rows)))
+        weights[0] = 1.0
+        satisfaction = c.satisfaction.take(rows, out=weights[1])
+        c.loyalty.take(rows, out=weights[2])
+        c.expectation.take(rows, out=weights[3])
+        np.greater_equal(satisfaction, rules.PROMOTER_THRESHOLD, out=weights[4])
+        np.less(satisfaction, rules.DETRACTOR_THRESHOLD, out=weights[5])
+        weights[6] = c.card_member[rows]
         # One bincount for all fields: bin = field * n_teams + team.
-        bins = (np.arange(len(FIELDS))[:, None] * self.n_teams + c.team[rows][None, :]).ravel()
-        totals = np.bincount(bins, weights=weights, minlength=len(FIELDS) * self.n_teams)
-        self.table += sign * totals.reshape(len(FIELDS), self.n_teams)
+        bins = (self._field_offsets + c.team[rows]).ravel()
+        totals = np.bincount(bins, weights=weights.ravel(), minlength=self.table.size)
+        self.table += sign * totals.reshape(self.table.shape)
 
     def remove(self, rows: np.ndarray) -> None:
         """Book active `rows` out (call before changing them or before they leave)."""

@@ -99,6 +99,12 @@ FLOWS = ("contacts", "failure_demand", "abandoned", "churned", "new_customers", 
          "wages", "overtime_cost", "lever_cost", "hiring_cost", "card_discount", "card_members")
 
 
+# Rows of the per-person array in Recorder.observe; surface acting of all staff is not a column
+# (only the front line's is), it sits there to be split by role with engagement and exhaustion.
+PER_PERSON_ROWS = ("engagement", "exhaustion", "surface_acting_of_all", "appreciation", "vision_alignment", "skill",
+                   "fatigue", "overtime", "burnout_share")
+
+
 def team_customer_counts(model: "ServiceModel") -> dict[str, np.ndarray]:
     """Per-team active customers, promoters, detractors and sums of satisfaction, loyalty and expectation."""
     return model.ledger.sums
@@ -107,6 +113,14 @@ def team_customer_counts(model: "ServiceModel") -> dict[str, np.ndarray]:
 def _mean(values: np.ndarray) -> float:
     n = len(values)
     return float(np.add.reduce(values)) / n if n else float("nan")
+
+
+def _row_means(stacked: np.ndarray, n: int) -> np.ndarray:
+    """The mean of each row of a C-contiguous 2-D array with n columns (NaN when n is 0), as `_mean` per row."""
+    stacked = np.ascontiguousarray(stacked)  # a strided row would be summed in another order
+    if n == 0:
+        return np.full(len(stacked), np.nan)
+    return np.add.reduce(stacked, axis=1) / n
 
 
 class Recorder:
@@ -119,6 +133,7 @@ class Recorder:
         days, teams = model.config.days, model.n_teams
         self.daily = {name: np.full(days, np.nan) for name in DAILY_COLUMNS}
         self.teams = {name: np.full((days, teams), np.nan) for name in TEAM_COLUMNS}
+        self._team_numbers = np.arange(teams)
         self.rows = 0
         self.start: dict[str, float] = {}
         self.totals = dict.fromkeys(("referred_hires", "hires", "vacancy_days_referred", "vacancy_days_other", "recommended",
@@ -144,18 +159,28 @@ class Recorder:
         }
 
     def observe(self, units: "UnitDay", enc: "Encounters") -> None:
-        """Phase 9: aggregate today's arrays into one daily row and one row per team."""
+        """Phase 9: aggregate today's arrays into one daily row and one row per team.
+
+        Means are sums over C-contiguous rows of stacked arrays (np.add.reduce along the last
+        axis sums each row exactly as it sums a 1-D array), so one call serves many columns.
+        """
         m = self.model
         if self.rows >= len(self.daily["day"]):
             self._extend()
         d, today = self.rows, m.today
-        c, e, k = m.customers, m.employees, m.n_teams
+        e, k = m.employees, m.n_teams
         counts = team_customer_counts(m)
         n_customers = counts["customers"].sum()
-        staff = nonzero(e.active[: e.n])
+        staff = m.staff()
+        unit = e.unit[staff]
         front = e.is_front[staff]
-        engagement, exhaustion = e.engagement[staff], e.exhaustion[staff]
-        burnt = (exhaustion >= rules.BURNOUT_THRESHOLD).astype(float)
+        n_staff, n_front = len(staff), int(np.count_nonzero(front))
+        # The rows of PER_PERSON_ROWS; the first three are also split into front line and back office.
+        by_person = np.stack([e.engagement[staff], e.exhaustion[staff], e.surface_acting[staff],
+                              e.appreciation[staff], e.vision_alignment[staff], e.skill[staff], e.fatigue[staff],
+                              np.maximum(units.intensity[unit] - 1.0, 0.0), np.zeros(n_staff)])
+        engagement, exhaustion, burnt = by_person[0], by_person[1], by_person[8]
+        np.greater_equal(exhaustion, rules.BURNOUT_THRESHOLD, out=burnt)
         served = len(enc.customer)
         row = self.daily
         row["day"][d] = m.day
@@ -165,53 +190,13 @@ class Recorder:
             row["loyalty"][d] = counts["loyalty"].sum() / n_customers
             row["nps"][d] = 100.0 * (counts["promoters"].sum() - counts["detractors"].sum()) / n_customers
             row["expectation"][d] = counts["expectation"].sum() / n_customers
-        for name in ("churned", "new_customers", "referrals", "quits", "hires", "layoffs", "contacts",
-                     "failure_demand", "abandoned", "card_members", "revenue", "cost", "profit", "wages",
-                     "lever_cost", "hiring_cost", "card_discount"):
-            row[name][d] = today.get(name, 0.0)
-        row["employees"][d] = len(staff)
-        row["engagement"][d] = _mean(engagement)
-        row["exhaustion"][d] = _mean(exhaustion)
-        row["burnout_share"][d] = _mean(burnt)
-        row["engagement_front"][d] = _mean(engagement[front])
-        row["engagement_back"][d] = _mean(engagement[~front])
-        row["exhaustion_front"][d] = _mean(exhaustion[front])
-        row["exhaustion_back"][d] = _mean(exhaustion[~front])
-        row["appreciation"][d] = _mean(e.appreciation[staff])
-        row["vision_alignment"][d] = _mean(e.vision_alignment[staff])
-        row["skill"][d] = _mean(e.skill[staff])
-        row["fatigue"][d] = _mean(e.fatigue[staff])
-        row["surface_acting"][d] = _mean(e.surface_acting[staff][front])
-        row["vacancies"][d] = len(m.vacancy_unit)
-        row["pressure"][d] = units.pressure[:k].mean()
-        row["management_pressure"][d] = m.management_pressure
-        row["time_standard"][d] = m.time_standard[:k].mean()
-        row["time_per_customer"][d] = (float((units.time_hours[:k] * units.served[:k]).sum() / served)
-                                       if served else float(units.time_hours[:k].mean()))
-        row["served"][d] = served
-        row["service_quality"][d] = _mean(enc.quality)
-        row["resolution_rate"][d] = _mean(enc.resolved)
-        row["encounter_satisfaction"][d] = _mean(enc.satisfaction)
-        row["customer_centricity_engaged"][d] = _mean(enc.rating[enc.engaged])
-        row["customer_centricity_other"][d] = _mean(enc.rating[~enc.engaged])
-        row["backlog"][d] = len(m.waiting)
-        row["internal_service_quality"][d] = m.isq
-        row["backoffice_pressure"][d] = units.pressure[m.backoffice]
-        row["overtime"][d] = _mean(np.maximum(units.intensity[e.unit[staff]] - 1.0, 0.0))
-        for name in ("referred_hires", "hires", "vacancy_days_referred", "vacancy_days_other", "recommended"):
-            self.totals[name] += today.get(name, 0.0)
-        self.totals["rating_sum_engaged"] += float(enc.rating[enc.engaged].sum())
-        self.totals["ratings_engaged"] += int(enc.engaged.sum())
-        self.totals["rating_sum_other"] += float(enc.rating[~enc.engaged].sum())
-        self.totals["ratings_other"] += int((~enc.engaged).sum())
-
-        # Per team.
-        t = self.teams
-        unit = e.unit[staff]
-        headcount = np.bincount(unit, minlength=m.n_units)[:k]
-        with np.errstate(invalid="ignore", divide="ignore"):
+            staff_means = _row_means(by_person, n_staff)
+            front_means = _row_means(by_person[:3].compress(front, axis=1), n_front)
+            back_means = _row_means(by_person[:2].compress(~front, axis=1), n_staff - n_front)
+            t = self.teams
+            headcount = np.bincount(unit, minlength=m.n_units)[:k]
             t["day"][d] = m.day
-            t["team"][d] = np.arange(k)
+            t["team"][d] = self._team_numbers
             t["headcount"][d] = headcount
             t["engagement"][d] = np.bincount(unit, weights=engagement, minlength=m.n_units)[:k] / headcount
             t["exhaustion"][d] = np.bincount(unit, weights=exhaustion, minlength=m.n_units)[:k] / headcount
@@ -225,6 +210,40 @@ class Recorder:
             t["pressure"][d] = units.pressure[:k]
             t["time_standard"][d] = m.time_standard[:k]
             t["leader_quality"][d] = m.leader_quality
+        for name in ("churned", "new_customers", "referrals", "quits", "hires", "layoffs", "contacts",
+                     "failure_demand", "abandoned", "card_members", "revenue", "cost", "profit", "wages",
+                     "lever_cost", "hiring_cost", "card_discount"):
+            row[name][d] = today.get(name, 0.0)
+        row["employees"][d] = n_staff
+        for name, mean in zip(PER_PERSON_ROWS, staff_means):
+            if name in row:
+                row[name][d] = mean
+        row["engagement_front"][d], row["exhaustion_front"][d], row["surface_acting"][d] = front_means
+        row["engagement_back"][d], row["exhaustion_back"][d] = back_means
+        row["vacancies"][d] = len(m.vacancy_unit)
+        row["pressure"][d] = units.pressure[:k].mean()
+        row["management_pressure"][d] = m.management_pressure
+        row["time_standard"][d] = m.time_standard[:k].mean()
+        row["time_per_customer"][d] = (float((units.time_hours[:k] * units.served[:k]).sum() / served)
+                                       if served else float(units.time_hours[:k].mean()))
+        row["served"][d] = served
+        row["service_quality"][d], row["resolution_rate"][d], row["encounter_satisfaction"][d] = _row_means(
+            np.stack([enc.quality, enc.resolved, enc.satisfaction]), served)
+        rating_engaged, rating_other = enc.rating[enc.engaged], enc.rating[~enc.engaged]
+        sum_engaged, sum_other = float(np.add.reduce(rating_engaged)), float(np.add.reduce(rating_other))
+        n_engaged, n_other = len(rating_engaged), len(rating_other)
+        row["customer_centricity_engaged"][d] = sum_engaged / n_engaged if n_engaged else float("nan")
+        row["customer_centricity_other"][d] = sum_other / n_other if n_other else float("nan")
+        row["backlog"][d] = len(m.waiting)
+        row["internal_service_quality"][d] = m.isq
+        row["backoffice_pressure"][d] = units.pressure[m.backoffice]
+        totals = self.totals
+        for name in ("referred_hires", "hires", "vacancy_days_referred", "vacancy_days_other", "recommended"):
+            totals[name] += today.get(name, 0.0)
+        totals["rating_sum_engaged"] += sum_engaged
+        totals["ratings_engaged"] += n_engaged
+        totals["rating_sum_other"] += sum_other
+        totals["ratings_other"] += n_other
         m.satisfaction_recent += (row["satisfaction"][d] - m.satisfaction_recent) / 30.0
         self.rows += 1
 

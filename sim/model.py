@@ -20,7 +20,7 @@ from .agents import Customer, Employee, Handle
 from .config import ConfigError, Event, SimConfig, apply_event
 from .ledger import CustomerLedger
 from .metrics import Recorder
-from .population import NEVER, CustomerTable, EmployeeTable, nonzero
+from .population import NEVER, CustomerTable, EmployeeTable, nonzero, stable_order_of_units
 
 # Mesa logs every step at INFO; under Hydra's logging that floods the console and costs time.
 logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -33,6 +33,15 @@ CHURN_FIELDS = {"behaviour.churn_max_per_year", "behaviour.churn_steepness", "be
 LEADER_FIELDS = {"policy.appreciation", "organisation.leader_quality_concentration"}
 POSITION_FIELDS = {"organisation.employees_per_team", "organisation.backoffice_share", "policy.staffing"}
 INITIAL_FATIGUE = 0.1  # fatigue of the staff at the start: about the baseline's long-run level (light overtime)
+
+
+# NumPy's Generator pays several microseconds of argument checking when a distribution parameter is
+# an array. random_gamma(shape, scale) is scale * random_standard_gamma(shape) (numpy/random/src/
+# distributions/distributions.c), so this draws the same numbers from the same stream through the
+# scalar fast path; benchmarks/fingerprint.py checks every bit.
+def draw_gamma(rng: np.random.Generator, shape: float, scale: np.ndarray) -> np.ndarray:
+    """rng.gamma(shape, scale) for a scalar shape and an array scale: scale times a standard gamma."""
+    return rng.standard_gamma(shape, len(scale)) * scale
 
 
 @dataclass
@@ -93,6 +102,7 @@ class ServiceModel(mesa.Model):
         self.team_expectation_offset = market.team_expectation_spread * rng.standard_normal(self.n_teams)
         self.leader_quality = np.zeros(self.n_teams)
         self._update_leaders()
+        self._update_derived()
 
         # Per-unit work state.
         self.time_standard = np.empty(self.n_units)
@@ -111,6 +121,7 @@ class ServiceModel(mesa.Model):
         self.waiting = np.zeros(0, np.int64)  # customers in the backlog, oldest first
 
         self.employees = EmployeeTable()
+        self._staff: np.ndarray | None = None  # rows of employees in post, cached until someone joins or leaves
         self.customers = CustomerTable(capacity=int(self.n_teams * market.customers_per_team * 1.3))
         self.ledger = CustomerLedger(self.customers, self.n_teams)
         self.recent_referred = np.zeros(0, np.int64)  # referred customers still within their first year
@@ -160,12 +171,14 @@ class ServiceModel(mesa.Model):
     def set_config(self, new: SimConfig) -> None:
         """Switch to a new configuration mid-run (events, the dashboard's levers)."""
         old, self.config = self.config, new
+        self._update_derived()
         changed = {f"{section}.{name}" for section in ("organisation", "market", "policy", "behaviour",
                                                         "economics")
                    for name, value in vars(getattr(new, section)).items()
                    if getattr(getattr(old, section), name) != value}
         if changed & LEADER_FIELDS:
             self._update_leaders()
+            self._update_derived()
         if changed & POSITION_FIELDS:
             self._adjust_positions()
         if changed & CONTACT_FIELDS:
@@ -177,6 +190,7 @@ class ServiceModel(mesa.Model):
 
     def on_handle_write(self, table_name: str, row: int) -> None:
         """A handle changed a customer's state: refresh their churn clock and the running sums."""
+        self._staff = None
         if table_name == "customers" and self.customers.active[row]:
             self._reschedule_churn(np.array([row]))
             self.ledger.rebuild()
@@ -200,14 +214,13 @@ class ServiceModel(mesa.Model):
         """Oliva & Sterman: pressure, corner cutting, overtime, fatigue and the eroding standard."""
         cfg, e = self.config, self.employees
         org, b = cfg.organisation, cfg.behaviour
-        active = nonzero(e.active[: e.n])
+        active = self.staff()
         hours = org.service_hours_per_day * rules.productivity(
             e.skill[active], e.fatigue[active], e.engagement[active])
         available = np.bincount(e.unit[active], weights=hours, minlength=self.n_units)
         pending = np.zeros(self.n_units)
         pending[: self.n_teams] = np.bincount(self.customers.team[contacts], minlength=self.n_teams)
-        norms = np.full(self.n_units, org.time_norm_hours)
-        norms[self.backoffice] = org.backoffice_time_norm_hours
+        norms = self._norms
         # Front-line contacts generate internal requests; the back office works on them today.
         pending[self.backoffice] = (self.backoffice_backlog
                                     + org.internal_requests_per_contact * pending[: self.n_teams].sum())
@@ -236,7 +249,8 @@ class ServiceModel(mesa.Model):
     def _update_backoffice(self, pending: float, served: float, time_hours: float) -> None:
         """Internal service quality: the chance an internal request is resolved well and in time."""
         cfg, e = self.config, self.employees
-        back = nonzero(e.active[: e.n] & ~e.is_front[: e.n])
+        staff = self.staff()
+        back = staff[~e.is_front[staff]]
         # Requests left over wait a day; half of them are worked around by the front line meanwhile.
         self.backoffice_backlog = 0.5 * (pending - served)
         if len(back) == 0 or cfg.organisation.backoffice_share == 0:
@@ -256,7 +270,7 @@ class ServiceModel(mesa.Model):
         cfg, c, e, rng = self.config, self.customers, self.employees, self.rng
         b, policy = cfg.behaviour, cfg.policy
         team = c.team[contacts]
-        order = np.argsort(team, kind="stable")  # keeps the backlog first within each team
+        order = stable_order_of_units(team)  # keeps the backlog first within each team
         contacts, team = contacts[order], team[order]
         starts = np.searchsorted(team, np.arange(self.n_teams))
         rank = np.arange(len(contacts)) - starts[team]
@@ -291,8 +305,9 @@ class ServiceModel(mesa.Model):
     def _assign_employees(self, team: np.ndarray) -> np.ndarray:
         """Match each served contact to an active front-line employee of its team, by available hours."""
         e = self.employees
-        front = nonzero(e.active[: e.n] & e.is_front[: e.n])
-        front = front[np.argsort(e.unit[front], kind="stable")]
+        staff = self.staff()
+        front = staff[e.is_front[staff]]
+        front = front[stable_order_of_units(e.unit[front])]
         weight = rules.productivity(e.skill[front], e.fatigue[front], e.engagement[front])
         cumulative = np.cumsum(weight)
         team_total = np.bincount(e.unit[front], weights=weight, minlength=self.n_teams)
@@ -387,20 +402,21 @@ class ServiceModel(mesa.Model):
         recommended = promoters * b.promoter_referrals_per_year / 365.0 * b.referral_conversion * prospect_share
         believers = self._believers_per_unit()[: self.n_teams] + self.ambassadors[: self.n_teams]
         staff_brought = believers * b.ambassador_customer_referrals_per_year / 365.0 * prospect_share
-        n_marketing = rng.poisson(marketing)
-        n_recommended = rng.poisson(recommended)
-        n_staff = rng.poisson(staff_brought)
-        self.today["referrals"] = int(n_recommended.sum() + n_staff.sum())
-        self.today["recommended"] = int(n_recommended.sum())
-        self.today["new_customers"] = int(n_marketing.sum() + n_recommended.sum() + n_staff.sum())
-        if n_marketing.sum() + n_recommended.sum() + n_staff.sum() == 0:
+        # One Poisson call over the three rates draws exactly what three consecutive calls would.
+        arrivals = rng.poisson(np.concatenate([marketing, recommended, staff_brought]))
+        n_marketing, n_recommended, n_staff = arrivals.reshape(3, self.n_teams)
+        total_marketing, total_recommended, total_staff = (int(x) for x in arrivals.reshape(3, -1).sum(axis=1))
+        self.today["referrals"] = total_recommended + total_staff
+        self.today["recommended"] = total_recommended
+        self.today["new_customers"] = total_marketing + total_recommended + total_staff
+        if total_marketing + total_recommended + total_staff == 0:
             return
         teams = np.arange(self.n_teams)
-        referrer = np.concatenate([np.full(n_marketing.sum() + n_staff.sum(), -1), self._pick_promoters(n_recommended)])
-        referred = np.concatenate([np.zeros(n_marketing.sum(), np.bool_), np.ones(n_staff.sum(), np.bool_),
-                                   np.ones(n_recommended.sum(), np.bool_)])
-        self._add_customers(np.concatenate([np.repeat(teams, n_marketing), np.repeat(teams, n_staff),
-                                            np.repeat(teams, n_recommended)]), referred=referred, referrer=referrer)
+        referrer = np.concatenate([np.full(total_marketing + total_staff, -1), self._pick_promoters(n_recommended)])
+        referred = np.ones(total_marketing + total_staff + total_recommended, np.bool_)
+        referred[:total_marketing] = False
+        self._add_customers(np.repeat(np.tile(teams, 3), np.concatenate([n_marketing, n_staff, n_recommended])),
+                            referred=referred, referrer=referrer)
 
     def _pick_promoters(self, per_team: np.ndarray) -> np.ndarray:
         """A random promoter of each team for each recommended newcomer (rows, in team order)."""
@@ -408,7 +424,7 @@ class ServiceModel(mesa.Model):
             return np.zeros(0, np.int64)
         c = self.customers
         promoters = nonzero(c.active[: c.n] & (c.satisfaction[: c.n] >= rules.PROMOTER_THRESHOLD))
-        promoters = promoters[np.argsort(c.team[promoters], kind="stable")]
+        promoters = promoters[stable_order_of_units(c.team[promoters])]
         counts = np.bincount(c.team[promoters], minlength=self.n_teams)
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
         team = np.repeat(np.arange(self.n_teams), per_team)
@@ -421,12 +437,11 @@ class ServiceModel(mesa.Model):
         """JD-R: appreciation, alignment, skill, then engagement and exhaustion move to their targets."""
         cfg, e, rng = self.config, self.employees, self.rng
         b, policy = cfg.behaviour, cfg.policy
-        idx = nonzero(e.active[: e.n])
+        idx = self.staff()
         unit, front = e.unit[idx], e.is_front[idx]
         draws = rng.random((2, len(idx)))
 
-        leader = np.append(self.leader_quality, self.leader_quality.mean())  # the back office's manager
-        recognised = draws[0] < rules.recognition_probability(leader[unit], b.recognitions_per_month)
+        recognised = draws[0] < self._recognition_probability[unit]
         self.today["recognitions"] = int(recognised.sum())
         e.appreciation[idx] = rules.felt_appreciation(e.appreciation[idx], recognised, b.recognition_boost,
                                                       b.appreciation_decay_days)
@@ -475,7 +490,7 @@ class ServiceModel(mesa.Model):
         """Quits (burnout, contagion), ambassadors, referrals and vacancies filled after a delay."""
         cfg, e, rng = self.config, self.employees, self.rng
         b = cfg.behaviour
-        idx = nonzero(e.active[: e.n])
+        idx = self.staff()
         unit = e.unit[idx]
         # Co-workers' quits, counted per team of `employees_per_team` (the back office is several teams).
         team_size = self.config.organisation.employees_per_team
@@ -495,7 +510,14 @@ class ServiceModel(mesa.Model):
         self._receive_referrals()
         self._fill_vacancies()
 
+    def staff(self) -> np.ndarray:
+        """Rows of the employees in post, ascending (do not modify the array)."""
+        if self._staff is None:
+            self._staff = nonzero(self.employees.active[: self.employees.n])
+        return self._staff
+
     def _leave(self, rows: np.ndarray, laid_off: bool = False) -> None:
+        self._staff = None
         e = self.employees
         e.active[rows] = False
         e.left_day[rows] = self.day
@@ -534,8 +556,8 @@ class ServiceModel(mesa.Model):
     def _adjust_positions(self) -> None:
         """Open vacancies or cut posts so that headcount + open vacancies equals the positions."""
         e = self.employees
-        positions = self.positions()
-        active = nonzero(e.active[: e.n])
+        positions = self._positions
+        active = self.staff()
         filled = np.bincount(e.unit[active], minlength=self.n_units) + np.bincount(self.vacancy_unit,
                                                                                    minlength=self.n_units)
         gap = positions - filled
@@ -570,7 +592,8 @@ class ServiceModel(mesa.Model):
     def _believers_per_unit(self) -> np.ndarray:
         """Engaged staff weighted by their belief in the vision: the firm's ambassadors at work."""
         e = self.employees
-        idx = nonzero(e.active[: e.n] & (e.engagement[: e.n] >= rules.ENGAGED_THRESHOLD))
+        staff = self.staff()
+        idx = staff[e.engagement[staff] >= rules.ENGAGED_THRESHOLD]
         return np.bincount(e.unit[idx], weights=e.vision_alignment[idx], minlength=self.n_units)
 
     # ------------------------------------------------------------------------------------------
@@ -579,8 +602,8 @@ class ServiceModel(mesa.Model):
         """Revenue from active customers' spend less card discounts; wages, overtime and lever costs."""
         cfg, c, e = self.config, self.customers, self.employees
         econ, policy, b = cfg.economics, cfg.policy, cfg.behaviour
-        totals = self.ledger.totals()
-        members = int(round(totals["card_members"]))
+        sums = self.ledger.sums
+        customers, members = float(sums["customers"].sum()), int(round(float(sums["card_members"].sum())))
         card_factor = (1.0 + b.card_share_of_wallet) * (1.0 - policy.loyalty_discount)
         # Referred customers spend more in their first year, the bonus fading linearly.
         recent = self.recent_referred
@@ -590,10 +613,10 @@ class ServiceModel(mesa.Model):
         bonus = b.referred_spend_bonus * (1.0 - (self.day - c.joined_day[recent]) / 365.0)
         bonus_units = float((bonus * np.where(c.card_member[recent], card_factor, 1.0)).sum())
         spend = cfg.market.spend_per_customer_per_year / 365.0
-        revenue = spend * (totals["customers"] - members + members * card_factor + bonus_units)
+        revenue = spend * (customers - members + members * card_factor + bonus_units)
         discount = spend * policy.loyalty_discount * (1.0 + b.card_share_of_wallet) * members
 
-        staff = nonzero(e.active[: e.n])
+        staff = self.staff()
         front = e.is_front[staff]
         wage = np.where(front, econ.front_wage_per_year, econ.back_wage_per_year) / 365.0
         overtime = np.maximum(units.intensity[e.unit[staff]] - 1.0, 0.0)
@@ -674,6 +697,15 @@ class ServiceModel(mesa.Model):
         else:
             c.card_member[: c.n] = False
 
+    def _update_derived(self) -> None:
+        """Per-unit quantities that change only with the configuration (computed once, not daily)."""
+        org, b = self.config.organisation, self.config.behaviour
+        self._norms = np.full(self.n_units, org.time_norm_hours)
+        self._norms[self.backoffice] = org.backoffice_time_norm_hours
+        self._positions = self.positions()
+        leader = np.append(self.leader_quality, self.leader_quality.mean())  # the back office's manager
+        self._recognition_probability = rules.recognition_probability(leader, b.recognitions_per_month)
+
     def _update_leaders(self) -> None:
         self.leader_quality = rules.leader_quality(self.leader_quantile, self.config.policy.appreciation,
                                                    self.config.organisation.leader_quality_concentration)
@@ -719,6 +751,7 @@ class ServiceModel(mesa.Model):
         # Incumbents at the start survived years of selective turnover; applicants come from the population.
         trait_mean = ({"engagement": b.initial_engagement_trait, "resilience": b.initial_resilience_trait} if initial
                       else {"engagement": 0.0, "resilience": 0.0})
+        self._staff = None
         rows = e.append(
             n, unit=units, is_front=units < self.n_teams, active=True, skill=rules.clip(skill, 0, 1),
             engagement=rules.clip(engagement, 0, 1), exhaustion=rules.clip(exhaustion, 0, 1),
@@ -733,7 +766,7 @@ class ServiceModel(mesa.Model):
         """What a newcomer picks up from colleagues: the unit's felt appreciation, belief, pace and the customers'
         mood (meaning, complaints)."""
         e = self.employees
-        idx = nonzero(e.active[: e.n])
+        idx = self.staff()
         out = {}
         b = self.config.behaviour
         defaults = {"appreciation": 0.4, "vision_alignment": 0.4, "fatigue": INITIAL_FATIGUE,
@@ -761,7 +794,7 @@ class ServiceModel(mesa.Model):
         spread = market.contact_rate_spread
         if spread > 0:
             shape = 1.0 / spread**2
-            rate = rng.gamma(shape, mean_rate / shape)
+            rate = draw_gamma(rng, shape, mean_rate / shape)
         else:
             rate = mean_rate
         standard = market.customer_expectation_spread * rng.standard_normal(n)

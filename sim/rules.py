@@ -86,7 +86,8 @@ def vision_alignment_target(cocreation, pressure, engagement):
 def skill_step(skill, training, skill_days):
     """Learning on the job: skill approaches a ceiling that training raises, faster with training."""
     ceiling = 0.8 + 0.2 * training
-    return skill + (ceiling - skill) / (skill_days / (1.0 + training))
+    # A time constant below one day would overshoot the ceiling (skill above 1).
+    return skill + (ceiling - skill) / np.maximum(skill_days / (1.0 + training), 1.0)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -93,6 +93,9 @@ def test_run_jobs_gives_identical_results_for_any_workers_and_chunk_size(referen
     assert [outcome.value for outcome in outcomes] == reference
 
 
+VERSIONS_SCRIPT = "import sys, mesa; print(sys.version_info[:2], mesa.__version__)"
+
+
 def other_python_venv() -> Path | None:
     """The venv of the other supported Python (3.12 from 3.11 and back), built with `make` if missing."""
     other = next(version for version in VENVS if version != sys.version_info[:2])
@@ -106,8 +109,8 @@ def other_python_venv() -> Path | None:
     python312 = found.stdout.strip()
     if found.returncode != 0 or not python312 or shutil.which(python312) is None and not Path(python312).exists():
         return None
-    built = subprocess.run(["make", f"{venv.name}/.installed-test", f"PYTHON={python312}", f"VENV={venv.name}"], cwd=ROOT,
-                           capture_output=True, text=True, timeout=3600)
+    built = subprocess.run(["make", f"{venv.name}/.installed-test", f"PYTHON={python312}", f"VENV={venv.name}"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=3600)
     assert built.returncode == 0, built.stdout + built.stderr
     return venv
 
@@ -118,7 +121,7 @@ def test_python_311_and_312_give_identical_results(reference):
     if venv is None:
         pytest.skip("no second Python (3.11 and 3.12) on this machine")
     python = venv / "bin" / "python"
-    versions = subprocess.run([str(python), "-c", "import sys, mesa; print(sys.version_info[:2], mesa.__version__)"],
+    versions = subprocess.run([str(python), "-c", VERSIONS_SCRIPT],
                               capture_output=True, text=True, check=True).stdout
     print(f"comparing {sys.version_info[:2]} with {versions.strip()}")
     assert digests_in_subprocess(python) == reference

@@ -26,7 +26,7 @@ from sim import Event, ServiceModel, SimConfig, simulate
 from sim.config import ConfigError, from_dict, iter_params
 from sim.metrics import DAILY_COLUMNS, TEAM_COLUMNS
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
 RANDOM = os.environ.get("FUZZ_RANDOM") == "1"
 FUZZ = settings(deadline=None, max_examples=EXAMPLES, derandomize=not RANDOM, database=None if not RANDOM else
                 settings.default.database, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -196,8 +196,8 @@ def check_summary(summary, daily) -> None:
     """Finite, except the documented undefined values: a mean over nobody, a cost per no customer."""
     undefined = {"service_quality_mean": daily["served"].sum() == 0, "resolution_rate_mean": daily["served"].sum() == 0,
                  "cost_per_retained_customer": summary["customers_end"] == 0,
-                 "net_margin": summary["revenue_total"] != 0 and not np.isfinite(
-                     np.divide(summary["profit_total"], summary["revenue_total"]))}
+                 "net_margin": summary["revenue_total"] != 0 and not math.isfinite(
+                     summary["profit_total"] / summary["revenue_total"])}
     for stem, group in (("satisfaction", "customers"), ("loyalty", "customers"), ("nps", "customers"),
                         ("engagement", "employees"), ("exhaustion", "employees"), ("burnout_share", "employees")):
         undefined[f"{stem}_start"] = summary[f"{group}_start"] == 0
@@ -239,3 +239,59 @@ def test_events_outside_the_declared_ranges_are_rejected_before_the_run(data):
     with pytest.raises(ConfigError) as error:
         SimConfig(days=10, events=(Event(day=data.draw(st.integers(0, 9)), set={path: bad}),))
     assert path in str(error.value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Regression tests: the failures Hypothesis found, as explicit examples (docs/reliability.md lists the fixes).
+def lowest_config(days: int = 60, **fields) -> SimConfig:
+    """Every field at the low end of its range (the firm tiny), then `fields` ({"section.field": value})."""
+    values: dict = {}
+    for path, f, _ in PARAMS:
+        section, name = path.split(".")
+        values.setdefault(section, {})[name] = SIZE_LIMITS.get(path, f.metadata["range"])[0]
+    for path, value in fields.items():
+        section, name = path.split(".")
+        values[section][name] = value
+    return from_dict({**values, "days": days})
+
+
+def test_fast_learning_with_full_training_never_pushes_skill_above_one():
+    from sim import rules
+
+    assert rules.skill_step(0.5, 1.0, 1.0) <= 1.0
+    run_and_check(lowest_config(**{"policy.training": 1.0, "behaviour.skill_days": 1.0,
+                                   "organisation.employees_per_team": 4, "policy.staffing": 1.0}), 0)
+
+
+def test_losing_every_customer_leaves_no_nan_in_the_model_and_the_summary_writable():
+    config = lowest_config(days=365, **{"behaviour.churn_max_per_year": 10.0, "behaviour.churn_steepness": 50.0,
+                                        "behaviour.churn_midpoint": 1.0, "policy.reactive_management": 1.0,
+                                        "organisation.employees_per_team": 4, "policy.staffing": 1.0,
+                                        "market.customers_per_team": 5})
+    pressures = []
+    result = simulate(config, 1, on_day=lambda model: pressures.append(model.management_pressure))
+    assert result.summary["customers_end"] == 0
+    assert np.all(np.isfinite(pressures))
+    assert math.isnan(result.summary["cost_per_retained_customer"])
+    run_and_check(config, 1)
+
+
+def test_a_vanishing_contact_rate_spread_does_not_divide_by_zero():
+    run_and_check(lowest_config(**{"market.contact_rate_spread": 5e-324, "market.contacts_per_customer_per_year": 9.0}),
+                  0)
+
+
+def test_revenue_negligible_against_cost_gives_an_undefined_not_infinite_margin():
+    config = lowest_config(**{"market.spend_per_customer_per_year": 1e-306, "economics.front_wage_per_year": 1e7,
+                              "organisation.employees_per_team": 4, "policy.staffing": 1.0})
+    summary = simulate(config, 0).summary
+    assert math.isnan(summary["net_margin"]) and summary["revenue_total"] > 0
+    run_and_check(config, 0)
+
+
+def test_means_from_running_sums_stay_inside_zero_one_when_every_customer_is_at_zero():
+    run_and_check(lowest_config(days=30, **{"organisation.teams": 3, "market.customers_per_team": 7,
+                                            "market.demand_multiplier": 5.0,
+                                            "market.contacts_per_customer_per_year": 365.0,
+                                            "policy.staffing": 0.3, "behaviour.satisfaction_smoothing": 1.0,
+                                            "behaviour.initial_satisfaction": 1.0}), 0)

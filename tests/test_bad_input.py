@@ -7,8 +7,6 @@ directory), `sim.load_config`, `sim.SimConfig(...)` and `sim.Event(...)`.
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ import sim
 import sim.compose
 from sim import Event, SimConfig
 from sim.config import ConfigError, from_dict
+from tests.test_run_cli import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENT = "{day: 3, set: {policy.pressure: 0.8}}"
@@ -47,11 +46,6 @@ BAD_OVERRIDES = [
     ("events=[{day: 3, set: {organisation.teams: 5}}]", ["organisation.teams", "fixed when the run starts"]),
     ("events=[{day: 3, set: {days: 5}}]", ["'days'", "fixed when the run starts"]),
 ]
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "experiments.run", *args], cwd=cwd, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(cwd)}, timeout=300)
 
 
 def assert_clear(message: str, fragments: list[str]) -> None:

@@ -18,13 +18,13 @@ import os
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from experiments.outputs import json_ready
 from sim import Event, ServiceModel, SimConfig, simulate
 from sim.config import ConfigError, from_dict, iter_params
-from sim.metrics import DAILY_COLUMNS, TEAM_COLUMNS
+from sim.metrics import DAILY_COLUMNS
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
 RANDOM = os.environ.get("FUZZ_RANDOM") == "1"

@@ -4,12 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export SOLARA_TELEMETRY_MIXPANEL_ENABLE := False
 
-# CI also tests on Python 3.12 (with the newest Mesa, 3.5): python3.12 on the PATH, else pyenv's newest 3.12.
-PYTHON312 ?= $(shell for p in python3.12 $$(ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null \
-	| sort -V | tail -1); do $$p -c '' 2>/dev/null && echo $$p && break; done)
-VENV312 ?= .venv312
-
-.PHONY: run test test-py312 python312 bench clean
+.PHONY: run test bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +23,19 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## bench: time the reference scenario (median of several runs)
+bench: $(VENV)/.installed
+	$(BIN)/python -m benchmarks.reference
+
+clean:
+	rm -rf $(VENV) outputs multirun .pytest_cache
+
+# CI also tests on Python 3.12 (with the newest Mesa, 3.5): python3.12 on the PATH, else pyenv's newest 3.12.
+PYTHON312 ?= $(shell for p in python3.12 $$(ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null \
+	| sort -V | tail -1); do $$p -c '' 2>/dev/null && echo $$p && break; done)
+VENV312 ?= .venv312
+.PHONY: test-py312 python312
+
 ## test-py312: the same suite on Python 3.12 in .venv312 (CI runs `make test` and then this)
 test-py312:
 	@test -n "$(PYTHON312)" || { echo "error: python3.12 not found (PATH or pyenv)" >&2; exit 1; }
@@ -35,10 +43,3 @@ test-py312:
 
 python312:
 	@echo $(PYTHON312)
-
-## bench: time the reference scenario (median of several runs)
-bench: $(VENV)/.installed
-	$(BIN)/python -m benchmarks.reference
-
-clean:
-	rm -rf $(VENV) $(VENV312) outputs multirun .pytest_cache

@@ -29,3 +29,17 @@ bench: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) outputs multirun .pytest_cache
+
+# CI also tests on Python 3.12 (with the newest Mesa, 3.5): python3.12 on the PATH, else pyenv's newest 3.12.
+PYTHON312 ?= $(shell for p in python3.12 $$(ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null \
+	| sort -V | tail -1); do $$p -c '' 2>/dev/null && echo $$p && break; done)
+VENV312 ?= .venv312
+.PHONY: test-py312 python312
+
+## test-py312: the same suite on Python 3.12 in .venv312 (CI runs `make test` and then this)
+test-py312:
+	@test -n "$(PYTHON312)" || { echo "error: python3.12 not found (PATH or pyenv)" >&2; exit 1; }
+	$(MAKE) test PYTHON=$(PYTHON312) VENV=$(VENV312)
+
+python312:
+	@echo $(PYTHON312)

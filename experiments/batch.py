@@ -3,7 +3,9 @@
 Jobs are cut into chunks; each chunk is evaluated in one call inside a pool of
 persistent worker processes (spawn context: `import mesa` forces spawn anyway,
 and spawn behaves the same on every OS). A job that raises is recorded as a
-failure with its message and does not stop the others.
+failure with its message and does not stop the others; a worker that dies (a
+signal, the OOM killer) loses only its own chunk: the chunks that shared its
+pool are run again.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import tempfile
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from tqdm.auto import tqdm
@@ -96,15 +101,57 @@ def run_jobs(jobs: Iterable[Job], evaluate: Callable[[SimConfig, int], Any] = su
                 results[index] = _evaluate_chunk(evaluate, chunk)
                 bar.update(len(chunk))
         else:
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=context) as pool:
-                futures = {pool.submit(_evaluate_chunk, evaluate, chunk): index for index, chunk in enumerate(chunks)}
-                for future in as_completed(futures):
-                    index = futures[future]
-                    try:
-                        results[index] = future.result()
-                    except Exception as error:  # the worker died (killed, out of memory)
-                        results[index] = [Outcome(job, False, error=f"worker died: {type(error).__name__}: {error}")
-                                          for job in chunks[index]]
-                    bar.update(len(chunks[index]))
+            with tempfile.TemporaryDirectory(prefix="run_jobs-") as markers:
+                _run_in_pools(evaluate, chunks, workers, results, bar, Path(markers))
     return [outcome for chunk_outcomes in results for outcome in chunk_outcomes]
+
+
+def _evaluate_chunk_marked(evaluate: Callable[[SimConfig, int], Any], chunk: Sequence[Job],
+                           marker: str) -> list[Outcome]:
+    """`_evaluate_chunk`, leaving a marker file while it runs (so a dead worker's chunk can be told apart)."""
+    Path(marker).touch()
+    outcomes = _evaluate_chunk(evaluate, chunk)
+    Path(marker).unlink()
+    return outcomes
+
+
+def _run_pool(evaluate, chunks, indices, workers, results, bar, markers: Path) -> list[int]:
+    """Run the chunks `indices` in one pool; return those lost because a worker died and broke the pool."""
+    lost = []
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(indices)), mp_context=context) as pool:
+        futures = {pool.submit(_evaluate_chunk_marked, evaluate, chunks[index], str(markers / str(index))): index
+                   for index in indices}
+        for future in as_completed(futures):
+            index = futures[future]
+            try:
+                results[index] = future.result()
+            except BrokenProcessPool:  # a worker died (killed, out of memory): every unfinished chunk fails
+                lost.append(index)
+                continue
+            except Exception as error:  # e.g. a result that cannot be sent back
+                results[index] = [Outcome(job, False, error=f"chunk failed: {type(error).__name__}: {error}")
+                                  for job in chunks[index]]
+            bar.update(len(chunks[index]))
+    return sorted(lost)
+
+
+def _run_in_pools(evaluate, chunks, workers, results, bar, markers: Path) -> None:
+    """Run every chunk; after a worker dies, keep what finished and run the lost chunks again.
+
+    Chunks that were running when the pool broke (their marker is still there) are run again
+    alone, one per fresh worker: a chunk that kills its worker again is recorded as failed, a
+    bystander succeeds. Chunks that had not started are simply run again in a new pool.
+    """
+    lost = _run_pool(evaluate, chunks, range(len(chunks)), workers, results, bar, markers)
+    while lost:
+        running = [index for index in lost if (markers / str(index)).exists()] or lost
+        for index in running:
+            (markers / str(index)).unlink(missing_ok=True)
+            if _run_pool(evaluate, chunks, [index], 1, results, bar, markers):
+                results[index] = [Outcome(job, False, error="worker died: the process running this chunk ended "
+                                                            "abruptly (killed by a signal or out of memory)")
+                                  for job in chunks[index]]
+                bar.update(len(chunks[index]))
+        waiting = [index for index in lost if index not in running]
+        lost = _run_pool(evaluate, chunks, waiting, workers, results, bar, markers) if waiting else []

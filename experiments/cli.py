@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import itertools
 import sys
+from pathlib import Path
 
 from sim.compose import compose_raw, to_sim_config
 from sim.config import ConfigError
 
+HYDRA_FLAGS_WITH_VALUE = {"--config-dir": "--config-dir", "-cd": "--config-dir", "--config-path": "--config-path",
+                          "-cp": "--config-path", "--config-name": "--config-name", "-cn": "--config-name",
+                          "--experimental-rerun": "--experimental-rerun"}
 HYDRA_INFO_FLAGS = ("--help", "-h", "--hydra-help", "--cfg", "-c", "--info", "-i", "--resolve", "--shell-completion",
                     "-sc")
 
@@ -37,12 +41,32 @@ def expand_sweeps(overrides: list[str]) -> list[list[str]]:
     return combos
 
 
+def split_flags(arguments: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The overrides and Hydra's flags (with their values: `--config-dir DIR` or `--config-dir=DIR`)."""
+    overrides, flags = [], {}
+    arguments = list(arguments)
+    while arguments:
+        argument = arguments.pop(0)
+        name, has_value, value = argument.partition("=")
+        if not argument.startswith("-"):
+            overrides.append(argument)
+        elif name in HYDRA_FLAGS_WITH_VALUE:
+            flags[HYDRA_FLAGS_WITH_VALUE[name]] = value if has_value else (arguments.pop(0) if arguments else "")
+        else:
+            flags[name] = value
+    return overrides, flags
+
+
 def validate_overrides(arguments: list[str]) -> None:
     """Raise ConfigError if any value in the (possibly swept) overrides is not allowed."""
     if any(a.split("=")[0] in HYDRA_INFO_FLAGS for a in arguments):
         return
-    overrides = [a for a in arguments if not a.startswith("-")]
+    overrides, flags = split_flags(arguments)
+    if "--config-path" in flags or "--config-name" in flags:
+        return  # another primary config: Hydra checks it against the schema when the run starts
     overrides = [o for o in overrides if not o.lstrip("+~").startswith("hydra")]
+    if flags.get("--config-dir"):  # an extra config dir is searched too (and its YAML checked) as Hydra will
+        overrides.append(f"hydra.searchpath=['file://{Path(flags['--config-dir']).resolve()}']")
     try:
         combos = expand_sweeps(overrides)
     except Exception as error:  # the override grammar's own errors

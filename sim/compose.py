@@ -8,13 +8,15 @@ does; `to_sim_config` turns a composed DictConfig into a SimConfig.
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 from typing import Any
 
+import yaml
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from .config import ConfigError, SimConfig, from_dict
+from .config import ConfigError, SimConfig, describe_path, from_dict
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 ROOT_CONFIG = "config"
@@ -75,7 +77,7 @@ def compose_raw(*overrides: str) -> DictConfig:
     """Compose configs/ with Hydra overrides (no validation beyond the schema's types and keys)."""
     from hydra import compose, initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
-    from hydra.errors import HydraException
+    from hydra.errors import HydraException, OverrideParseException
 
     register()
     try:
@@ -83,8 +85,12 @@ def compose_raw(*overrides: str) -> DictConfig:
             return compose(config_name=ROOT_CONFIG, overrides=list(overrides))
         with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
             return compose(config_name=ROOT_CONFIG, overrides=list(overrides))
+    except OverrideParseException as error:
+        raise ConfigError(f"cannot parse the overrides {list(overrides)}: {error}") from None
     except (HydraException, OmegaConfBaseException) as error:
         raise ConfigError(_explain(error)) from None
+    except yaml.YAMLError as error:  # a broken file in configs/ or in a --config-dir
+        raise ConfigError(f"a config file is not valid YAML: {error}") from None
 
 
 def load_config(*overrides: str) -> SimConfig:
@@ -94,12 +100,16 @@ def load_config(*overrides: str) -> SimConfig:
 
 
 def _explain(error: Exception) -> str:
-    """Hydra's message, with the allowed keys when an override names an unknown one."""
+    """Hydra's message, with what the named field accepts (or which fields exist) and without its noise."""
     message = str(error).strip()
     cause = error.__cause__ or error.__context__
     if cause is not None and str(cause).strip() and str(cause).strip() not in message:
         message += f": {str(cause).strip()}"
-    if "Could not override" in message or "Key '" in message:
-        message += ("\nKnown sections: organisation, market, policy, behaviour, economics, days, events, seed. "
-                    "See docs/configuration.md for every field, its range and unit.")
+    message = message.split("\nConfig search path:")[0].strip()  # where Hydra looked: noise for a user
+    message = re.sub(r"\nTo append to your config use \S+: ", "\n", message)  # unknown keys are errors here
+    key = re.search(r"full_key: (\S+)", message)
+    if key:
+        message += f"\nAllowed: {describe_path(key.group(1))}"
+    if "Could not override" in message or "Key '" in message or key:
+        message += "\nSee docs/configuration.md for every field, its range and unit."
     return message

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterator
 
@@ -56,13 +57,22 @@ class _Section:
             object.__setattr__(self, f.name, check_value(path, value, f))
 
 
+def allowed_values(f: dataclasses.Field) -> str:
+    """What a declared field accepts, e.g. 'a number in [0.0, 1.0]'."""
+    low, high = f.metadata["range"]
+    if isinstance(f.default, bool):
+        return "true or false"
+    if isinstance(f.default, int):
+        return f"an integer in [{low}, {high}]"
+    return f"a number in [{low}, {high}]"
+
+
 def check_value(path: str, value: Any, f: dataclasses.Field) -> Any:
     """Return `value` converted to the field's type, or raise ConfigError."""
     low, high = f.metadata["range"]
     wants_int = isinstance(f.default, int) and not isinstance(f.default, bool)
     wants_bool = isinstance(f.default, bool)
-    allowed = f"an integer in [{low}, {high}]" if wants_int else (
-        "true or false" if wants_bool else f"a number in [{low}, {high}]")
+    allowed = allowed_values(f)
     unit = f", unit {f.metadata['unit']}" if f.metadata.get("unit") else ""
     if wants_bool:
         if not isinstance(value, bool):
@@ -350,6 +360,18 @@ class Event:
     day: int = 0
     set: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        """Check the day, the paths and the values now, so a bad event fails where it is written."""
+        where = f"Event(day={self.day!r})"
+        if isinstance(self.day, bool) or not isinstance(self.day, numbers.Integral) or self.day < 0:
+            raise ConfigError(f"{where}: day = {self.day!r} ({_type_name(self.day)}) is not allowed: expected a "
+                              f"non-negative integer (the day, counted from 0, at whose start the change applies)")
+        object.__setattr__(self, "day", int(self.day))
+        if not isinstance(self.set, dict) or not self.set:
+            raise ConfigError(f"{where}: set = {self.set!r} is not allowed: expected a non-empty mapping "
+                              f"of dotted config paths to values, e.g. {{'policy.pressure': 0.8}}")
+        apply_event(SimConfig(), self, where=where)
+
 
 @dataclass(frozen=True)
 class SimConfig:
@@ -374,6 +396,9 @@ class SimConfig:
                 raise ConfigError(f"{name} must be a {kind.__name__}, got {_type_name(value)}")
         days_field = next(f for f in dataclasses.fields(self) if f.name == "days")
         object.__setattr__(self, "days", check_value("days", self.days, days_field))
+        if isinstance(self.events, (str, bytes, dict)) or not isinstance(self.events, (list, tuple)):
+            raise ConfigError(f"events = {self.events!r} is not allowed: expected a list of events, each "
+                              f"{{day: <int>, set: {{<dotted.path>: <value>, ...}}}}")
         object.__setattr__(self, "events", tuple(_coerce_event(e, i) for i, e in enumerate(self.events)))
         if not self.events:
             return
@@ -412,12 +437,17 @@ def _coerce_event(event: Any, index: int) -> Event:
     else:
         raise ConfigError(f"events[{index}] = {event!r} is not an event: expected {{day: <int>, set: "
                           f"{{<dotted.path>: <value>, ...}}}}")
-    if isinstance(day, bool) or not isinstance(day, int):
+    if isinstance(day, bool) or not isinstance(day, numbers.Integral):
         raise ConfigError(f"events[{index}].day = {day!r} ({_type_name(day)}) is not allowed: expected an integer")
     if not isinstance(settings, dict) or not settings:
         raise ConfigError(f"events[{index}].set = {settings!r} is not allowed: expected a non-empty mapping "
                           f"of dotted config paths to values")
-    return Event(day=day, set=dict(settings))
+    if isinstance(event, Event):
+        return event
+    try:
+        return Event(day=day, set=dict(settings))
+    except ConfigError as error:
+        raise ConfigError(f"events[{index}]: {error}") from None
 
 
 def apply_event(config: SimConfig, event: Event, where: str = "event") -> SimConfig:
@@ -457,6 +487,21 @@ def iter_params(config: SimConfig | None = None) -> Iterator[tuple[str, dataclas
         for f in dataclasses.fields(section):
             if "range" in f.metadata:
                 yield f"{name}.{f.name}", f, getattr(section, f.name)
+
+
+def describe_path(path: str) -> str:
+    """What a dotted path accepts, or which paths exist where it points nowhere (for error messages)."""
+    section_name, _, name = path.partition(".")
+    if path == "days":
+        return "days: expected an integer in [1, 36500] (length of the run, unit days)"
+    if section_name not in SECTIONS:
+        return f"known sections: {', '.join(SECTIONS)}, days, events, seed"
+    fields = {f.name: f for f in dataclasses.fields(SECTIONS[section_name]) if "range" in f.metadata}
+    if name not in fields:
+        return f"{section_name} has: {', '.join(sorted(fields))}"
+    f = fields[name]
+    unit = f", unit {f.metadata['unit']}" if f.metadata.get("unit") else ""
+    return f"{path}: expected {allowed_values(f)} ({f.metadata['help']}{unit})"
 
 
 def param_info(path: str) -> dict[str, Any]:

@@ -22,16 +22,18 @@ if TYPE_CHECKING:  # pragma: no cover
 DAILY_COLUMNS: dict[str, tuple[str, str]] = {
     "day": ("day", "simulation day, 0 = first day"),
     "customers": ("customers", "active customers at the end of the day"),
-    "satisfaction": ("0-1", "mean cumulative satisfaction (CS) of active customers"),
-    "loyalty": ("0-1", "mean one-year retention chance of active customers at their current churn hazard"),
-    "nps": ("points, -100..100", "net promoter score: % promoters (CS >= 0.85) - % detractors (CS < 0.65)"),
+    "satisfaction": ("0-1", "mean cumulative satisfaction (CS) of active customers; NaN if no customers"),
+    "loyalty": ("0-1", "mean one-year retention chance of active customers at their current churn hazard; "
+                       "NaN if no customers"),
+    "nps": ("points, -100..100", "net promoter score: % promoters (CS >= 0.85) - % detractors (CS < 0.65); "
+                                 "NaN if no customers"),
     "churned": ("customers/day", "customers who left today"),
     "new_customers": ("customers/day", "customers who joined today (marketing, recommendations, staff)"),
     "referrals": ("customers/day", "new customers brought by promoters' recommendations or staff ambassadors"),
     "employees": ("people", "employees in post (front line and back office)"),
-    "engagement": ("0-1", "mean engagement E of employees in post (UWES = 6 E)"),
-    "exhaustion": ("0-1", "mean exhaustion X of employees in post"),
-    "burnout_share": ("0-1", "share of employees in post with exhaustion >= 0.5"),
+    "engagement": ("0-1", "mean engagement E of employees in post (UWES = 6 E); NaN if nobody in post"),
+    "exhaustion": ("0-1", "mean exhaustion X of employees in post; NaN if nobody in post"),
+    "burnout_share": ("0-1", "share of employees in post with exhaustion >= 0.5; NaN if nobody in post"),
     "quits": ("people/day", "employees who quit today"),
     "layoffs": ("people/day", "employees whose post was cut today (staffing reduced)"),
     "hires": ("people/day", "vacancies filled today"),
@@ -40,8 +42,9 @@ DAILY_COLUMNS: dict[str, tuple[str, str]] = {
     "management_pressure": ("0-1", "pressure lever in force, including the reactive-management reflex"),
     "time_per_customer": ("hours", "mean actual time per served front-line contact (T)"),
     "time_standard": ("hours", "mean front-line handling-time standard (T*)"),
-    "service_quality": ("0-1", "mean perceived quality of today's encounters"),
-    "resolution_rate": ("0-1", "share of today's encounters in which the customer's need was resolved"),
+    "service_quality": ("0-1", "mean perceived quality of today's encounters; NaN if no encounters"),
+    "resolution_rate": ("0-1", "share of today's encounters in which the customer's need was resolved; "
+                               "NaN if no encounters"),
     "backlog": ("contacts", "contacts waiting for service at the end of the day"),
     "contacts": ("contacts/day", "customer contacts arriving today (new and returning needs)"),
     "failure_demand": ("contacts/day", "contacts today caused by needs left unresolved before"),
@@ -51,20 +54,20 @@ DAILY_COLUMNS: dict[str, tuple[str, str]] = {
                                             "engaged employees (UWES >= 4); NaN if none"),
     "customer_centricity_other": ("1-10", "mean customer-centricity rating of today's encounters with "
                                           "non-engaged employees; NaN if none"),
-    "encounter_satisfaction": ("0-1", "mean satisfaction with today's encounters"),
-    "expectation": ("0-1", "mean expectation of active customers"),
-    "engagement_front": ("0-1", "mean engagement of front-line staff"),
-    "engagement_back": ("0-1", "mean engagement of back-office staff"),
-    "exhaustion_front": ("0-1", "mean exhaustion of front-line staff"),
-    "exhaustion_back": ("0-1", "mean exhaustion of back-office staff"),
-    "appreciation": ("0-1", "mean felt appreciation of employees in post"),
-    "vision_alignment": ("0-1", "mean belief in the customer vision of employees in post"),
-    "skill": ("0-1", "mean skill of employees in post"),
-    "fatigue": ("0-1", "mean fatigue of employees in post"),
-    "surface_acting": ("0-1", "mean surface acting of front-line staff"),
+    "encounter_satisfaction": ("0-1", "mean satisfaction with today's encounters; NaN if no encounters"),
+    "expectation": ("0-1", "mean expectation of active customers; NaN if no customers"),
+    "engagement_front": ("0-1", "mean engagement of front-line staff; NaN if no front-line staff"),
+    "engagement_back": ("0-1", "mean engagement of back-office staff; NaN if no back-office staff"),
+    "exhaustion_front": ("0-1", "mean exhaustion of front-line staff; NaN if no front-line staff"),
+    "exhaustion_back": ("0-1", "mean exhaustion of back-office staff; NaN if no back-office staff"),
+    "appreciation": ("0-1", "mean felt appreciation of employees in post; NaN if nobody in post"),
+    "vision_alignment": ("0-1", "mean belief in the customer vision of employees in post; NaN if nobody in post"),
+    "skill": ("0-1", "mean skill of employees in post; NaN if nobody in post"),
+    "fatigue": ("0-1", "mean fatigue of employees in post; NaN if nobody in post"),
+    "surface_acting": ("0-1", "mean surface acting of front-line staff; NaN if no front-line staff"),
     "internal_service_quality": ("0-1", "back office: chance an internal request is resolved well and in time"),
     "backoffice_pressure": ("ratio", "work pressure in the back office"),
-    "overtime": ("ratio", "mean work intensity above contracted hours (0 = none)"),
+    "overtime": ("ratio", "mean work intensity above contracted hours (0 = none); NaN if nobody in post"),
     "card_members": ("customers", "active loyalty-card members"),
     "revenue": ("EUR/day", "customers' spend (gross margin) less card discounts"),
     "cost": ("EUR/day", "wages incl. overtime, lever costs, recognition and hiring"),
@@ -186,10 +189,11 @@ class Recorder:
         row["day"][d] = m.day
         row["customers"][d] = n_customers
         with np.errstate(invalid="ignore", divide="ignore"):
-            row["satisfaction"][d] = counts["satisfaction"].sum() / n_customers
-            row["loyalty"][d] = counts["loyalty"].sum() / n_customers
+            # Means from running sums: clipped, since rounding drift can leave them 1e-17 outside [0, 1].
+            row["satisfaction"][d] = rules.clip(counts["satisfaction"].sum() / n_customers, 0.0, 1.0)
+            row["loyalty"][d] = rules.clip(counts["loyalty"].sum() / n_customers, 0.0, 1.0)
             row["nps"][d] = 100.0 * (counts["promoters"].sum() - counts["detractors"].sum()) / n_customers
-            row["expectation"][d] = counts["expectation"].sum() / n_customers
+            row["expectation"][d] = rules.clip(counts["expectation"].sum() / n_customers, 0.0, 1.0)
             staff_means = _row_means(by_person, n_staff)
             front_means = _row_means(by_person[:3].compress(front, axis=1), n_front)
             back_means = _row_means(by_person[:2].compress(~front, axis=1), n_staff - n_front)
@@ -201,8 +205,8 @@ class Recorder:
             t["engagement"][d] = np.bincount(unit, weights=engagement, minlength=m.n_units)[:k] / headcount
             t["exhaustion"][d] = np.bincount(unit, weights=exhaustion, minlength=m.n_units)[:k] / headcount
             t["burnout_share"][d] = np.bincount(unit, weights=burnt, minlength=m.n_units)[:k] / headcount
-            t["satisfaction"][d] = counts["satisfaction"] / counts["customers"]
-            t["loyalty"][d] = counts["loyalty"] / counts["customers"]
+            t["satisfaction"][d] = rules.clip(counts["satisfaction"] / counts["customers"], 0.0, 1.0)
+            t["loyalty"][d] = rules.clip(counts["loyalty"] / counts["customers"], 0.0, 1.0)
             t["customers"][d] = counts["customers"]
             t["quits"][d] = today["quits_by_unit"][:k] if "quits_by_unit" in today else 0
             n_enc = np.bincount(enc.team, minlength=k)
@@ -244,7 +248,8 @@ class Recorder:
         totals["ratings_engaged"] += n_engaged
         totals["rating_sum_other"] += sum_other
         totals["ratings_other"] += n_other
-        m.satisfaction_recent += (row["satisfaction"][d] - m.satisfaction_recent) / 30.0
+        if n_customers > 0:  # with no customers left there is no score to react to (and no NaN to spread)
+            m.satisfaction_recent += (row["satisfaction"][d] - m.satisfaction_recent) / 30.0
         self.rows += 1
 
     def _extend(self) -> None:

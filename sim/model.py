@@ -792,7 +792,7 @@ class ServiceModel(mesa.Model):
             return
         mean_rate = market.contacts_per_customer_per_year / 365.0 * self.team_demand_factor[teams]
         spread = market.contact_rate_spread
-        if spread > 0:
+        if spread > 1e-6:  # below that the gamma shape 1/spread^2 overflows; such a spread is none
             shape = 1.0 / spread**2
             rate = draw_gamma(rng, shape, mean_rate / shape)
         else:

@@ -86,7 +86,8 @@ def vision_alignment_target(cocreation, pressure, engagement):
 def skill_step(skill, training, skill_days):
     """Learning on the job: skill approaches a ceiling that training raises, faster with training."""
     ceiling = 0.8 + 0.2 * training
-    return skill + (ceiling - skill) / (skill_days / (1.0 + training))
+    # A time constant below one day would overshoot the ceiling (skill above 1).
+    return skill + (ceiling - skill) / np.maximum(skill_days / (1.0 + training), 1.0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -310,4 +311,4 @@ def quit_probability(exhaustion, engagement, coworker_quits_30d, referred, b):
     z_engagement = (engagement - REFERENCE_ENGAGEMENT) / REFERENCE_ENGAGEMENT_SD
     log_factor = (b.quit_exhaustion * z_exhaustion - b.quit_engagement * z_engagement
                   + b.quit_contagion * coworker_quits_30d - b.quit_referred * referred)
-    return 1.0 - np.exp(-base_per_day * np.exp(log_factor))
+    return 1.0 - np.exp(-base_per_day * np.exp(np.minimum(log_factor, 700.0)))  # exp(700): certain, no overflow

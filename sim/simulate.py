@@ -92,9 +92,9 @@ def summarise(daily: pd.DataFrame, start: dict[str, float], totals: dict[str, fl
         "profit_per_year": float(daily["profit"].sum() / years),
     })
     summary["cost_per_retained_customer"] = (summary["cost_total"] / summary["customers_end"]
-                                             if summary["customers_end"] else float("inf"))
-    summary["net_margin"] = (summary["profit_total"] / summary["revenue_total"]
-                             if summary["revenue_total"] else 0.0)
+                                             if summary["customers_end"] else float("nan"))  # none retained
+    margin = summary["profit_total"] / summary["revenue_total"] if summary["revenue_total"] else 0.0
+    summary["net_margin"] = margin if np.isfinite(margin) else float("nan")  # revenue negligible against cost
     return summary
 
 

@@ -31,13 +31,17 @@ HEADLINE_KPIS = ("loyalty_end", "satisfaction_end", "customers_end", "engagement
                  "turnover_per_year", "profit_total", "cost_per_retained_customer")
 
 
-def signed(fmt: str) -> str:
-    """The display format of a difference: always with its sign."""
-    return fmt if "{:+" in fmt else fmt.replace("{:", "{:+", 1)
-
-
 def show(fmt: str, value: float) -> str:
     return "n/a" if value is None or not math.isfinite(value) else fmt.format(value)
+
+
+def show_diff(fmt: str, value: float) -> str:
+    """A difference, always signed; differences of shares in percentage points."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    if "%" in fmt:
+        return f"{100 * value:+.1f} pp"
+    return (fmt if "{:+" in fmt else fmt.replace("{:", "{:+", 1)).format(value)
 
 
 def scenario_labels(comparison: "Comparison") -> dict[str, str]:
@@ -60,16 +64,16 @@ def findings(table: pd.DataFrame, comparison: "Comparison") -> list[str]:
         # the contrast: the winner against the baseline, or, if the baseline wins, the runner-up against it
         other = winner if winner["scenario"] != baseline else ordered.iloc[1]
         diff, low, high = other["diff"], other["diff_low"], other["diff_high"]
-        interval = f"95% CI {show(signed(fmt), low)} to {show(signed(fmt), high)}"
+        interval = f"95% CI {show_diff(fmt, low)} to {show_diff(fmt, high)}"
         clear = math.isfinite(low) and math.isfinite(high) and (low > 0 or high < 0)
         verdict = "" if clear else f" — the interval includes zero: no clear difference over {n} seeds"
         if winner["scenario"] == baseline:
             text = (f"{label}: the baseline ({labels[baseline]}) is best at {show(fmt, winner['mean'])}; "
-                    f"the next best, {labels[other['scenario']]}, differs by {show(signed(fmt), diff)} "
+                    f"the next best, {labels[other['scenario']]}, differs by {show_diff(fmt, diff)} "
                     f"({interval}){verdict}.")
         else:
             text = (f"{label}: {labels[winner['scenario']]} is best at {show(fmt, winner['mean'])}, "
-                    f"{show(signed(fmt), diff)} against the baseline ({interval}){verdict}.")
+                    f"{show_diff(fmt, diff)} against the baseline ({interval}){verdict}.")
         sentences.append(text)
     return sentences
 
@@ -124,10 +128,9 @@ def kpi_html(table: pd.DataFrame, comparison: "Comparison") -> str:
                      _cell(key, r["scenario"], "ci_high", r["ci_high"], show(fmt, r["ci_high"]))]
             text = f'{parts[0]}<br><small>[{parts[1]} – {parts[2]}]</small>'
             if r["scenario"] != baseline:
-                sfmt = signed(fmt)
-                text += (f'<br><small>vs baseline {_cell(key, r["scenario"], "diff", r["diff"], show(sfmt, r["diff"]))}'
-                         f' [{_cell(key, r["scenario"], "diff_low", r["diff_low"], show(sfmt, r["diff_low"]))} – '
-                         f'{_cell(key, r["scenario"], "diff_high", r["diff_high"], show(sfmt, r["diff_high"]))}]</small>')
+                text += (f'<br><small>vs baseline {_cell(key, r["scenario"], "diff", r["diff"], show_diff(fmt, r["diff"]))}'
+                         f' [{_cell(key, r["scenario"], "diff_low", r["diff_low"], show_diff(fmt, r["diff_low"]))} – '
+                         f'{_cell(key, r["scenario"], "diff_high", r["diff_high"], show_diff(fmt, r["diff_high"]))}]</small>')
             cells.append(f"<td>{text}</td>")
         arrow = "higher is better" if better == "higher" else "lower is better"
         body.append(f'<tr><th scope="row">{html.escape(label)}<br><small>{arrow}</small></th>{"".join(cells)}</tr>')
@@ -204,8 +207,8 @@ def report_markdown(comparison: "Comparison", table: pd.DataFrame, titles: dict[
         for _, r in rows.iterrows():
             cell = f"{show(fmt, r['mean'])} [{show(fmt, r['ci_low'])} – {show(fmt, r['ci_high'])}]"
             if r["scenario"] != baseline:
-                cell += f"; vs baseline {show(signed(fmt), r['diff'])} [{show(signed(fmt), r['diff_low'])} – " \
-                        f"{show(signed(fmt), r['diff_high'])}]"
+                cell += f"; vs baseline {show_diff(fmt, r['diff'])} [{show_diff(fmt, r['diff_low'])} – " \
+                        f"{show_diff(fmt, r['diff_high'])}]"
             cells.append(cell)
         lines.append(f"| {rows.iloc[0]['label']} | " + " | ".join(cells) + " |")
     lines += ["", "## Over time", ""] + [f"![{titles[name]}](plots/{name}.png)" for name in titles]

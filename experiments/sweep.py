@@ -41,17 +41,31 @@ class DesignPoint:
     key: str
 
 
+def flatten_grid(grid: Any, prefix: str = "design.grid") -> dict[str, list[Any]]:
+    """The grid as {dotted config path: values}: `{policy: {pressure: [0.2, 0.8]}}` -> `{"policy.pressure": [...]}`.
+
+    Nested, so one lever can be changed on the command line (`design.grid.policy.pressure=[0.1,0.9]`),
+    added (`+design.grid.policy.autonomy=[0.2,0.8]`) or dropped (`~design.grid.policy.appreciation`).
+    """
+    if not isinstance(grid, dict):
+        raise ConfigError(f"{prefix} = {grid!r} is not allowed: expected a mapping of config paths to value lists")
+    flat: dict[str, list[Any]] = {}
+    for key, values in grid.items():
+        if isinstance(values, dict):
+            flat.update({f"{key}.{path}": v for path, v in flatten_grid(values, f"{prefix}.{key}").items()})
+        elif isinstance(values, list) and values:
+            flat[str(key)] = values
+        else:
+            raise ConfigError(f"{prefix}.{key} = {values!r} is not allowed: expected a non-empty list of values")
+    return flat
+
+
 def design_points(design: dict[str, Any]) -> list[DesignPoint]:
     """Every run of the design in a fixed order: grid points (in the order given) x seeds.
 
     Raises ConfigError naming the parameter and value when a grid value is not allowed.
     """
-    grid = design.get("grid") or {}
-    if not isinstance(grid, dict):
-        raise ConfigError(f"design.grid = {grid!r} is not allowed: expected a mapping of config paths to value lists")
-    for path, values in grid.items():
-        if not isinstance(values, list) or not values:
-            raise ConfigError(f"design.grid[{path!r}] = {values!r} is not allowed: expected a non-empty list")
+    grid = flatten_grid(design.get("grid") or {})
     seeds, first_seed = design.get("seeds", 10), design.get("first_seed", 0)
     for name, value, low in (("seeds", seeds, 1), ("first_seed", first_seed, 0)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
@@ -108,7 +122,7 @@ def run_chunk(cfg: DictConfig, log_dir: Path | None = None) -> dict[str, Any]:
     skipped = len(points) - len(todo)
     print(f"chunk {cfg.chunk + 1}/{cfg.chunks}: {len(points)} runs, {skipped} already complete, "
           f"{len(todo)} to do; store {store.root}", flush=True)
-    evaluate = functools.partial(store_run, root=str(store.root), param_paths=tuple(design.get("grid") or {}))
+    evaluate = functools.partial(store_run, root=str(store.root), param_paths=tuple(flatten_grid(design.get("grid") or {})))
     outcomes = run_jobs([Job(p.config, p.seed) for p in todo], evaluate, workers=cfg.workers or default_workers(),
                         chunk_size=cfg.chunk_size, progress=bool(cfg.progress),
                         description=f"chunk {cfg.chunk + 1}/{cfg.chunks}")

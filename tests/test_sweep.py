@@ -194,8 +194,9 @@ def test_a_killed_sweep_resumes_with_only_the_missing_runs(tmp_path):
 
 
 @pytest.mark.parametrize("bad, message", [
-    ("design.grid={policy.pressure:[0.2,1.3]}", "policy.pressure = 1.3"),
-    ("design.grid={policy.presure:[0.2]}", "presure"),
+    ("design.grid.policy.pressure=[0.2,1.3]", "policy.pressure = 1.3"),
+    ("+design.grid.policy.presure=[0.2]", "presure"),
+    ("design.grid.policy.pressure=[]", "design.grid.policy.pressure"),
     ("design.seeds=0", "design.seeds"),
     ("chunk=5", "chunk = 5"),
 ])

@@ -21,6 +21,7 @@ import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 from scipy import stats
 
+from experiments.app_args import asks_for_information, config_overrides
 from experiments.batch import Job, default_workers, run_jobs, summary_and_daily
 from experiments.scenarios import Experiment, ad_hoc_experiment, experiment_from_dict, scenario_config
 from sim.config import ConfigError
@@ -227,9 +228,9 @@ def validate_or_exit(arguments: list[str]) -> None:
 
     from sim.compose import CONFIG_DIR
 
-    if any(a.split("=")[0] in ("--help", "-h", "--hydra-help", "--cfg", "-c", "--info", "-i") for a in arguments):
+    if asks_for_information(arguments):
         return
-    overrides = [a for a in arguments if not a.startswith("-") and not a.lstrip("+~").startswith("hydra")]
+    overrides = config_overrides(arguments)
     try:
         try:
             with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):

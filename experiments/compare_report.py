@@ -95,7 +95,7 @@ def plot_series(bands: pd.DataFrame, column: str, title: str, comparison: "Compa
         axes.axvline(caption["day"], color="0.6", linestyle=":", linewidth=0.9)
         axes.annotate(str(number), (caption["day"], 1.0), xycoords=("data", "axes fraction"), fontsize=8,
                       ha="center", va="bottom", color="0.3")
-    axes.set_title(title, fontsize=10, loc="left")
+    axes.set_title(title, fontsize=10, loc="left", pad=12)
     axes.set_xlabel("day")
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8, loc="best")

@@ -24,6 +24,7 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 
 from experiments import sweep_summary
+from experiments.app_args import asks_for_information, config_name, config_overrides
 from experiments.batch import Job, default_workers, run_jobs
 from experiments.store import (RunStore, is_complete, record_failure, remove_stale_temporaries, run_key,
                                write_complete_run)
@@ -151,29 +152,16 @@ def _hydra_main(cfg: DictConfig) -> None:
         sys.exit(1)
 
 
-def _overrides_only(arguments: list[str]) -> list[str]:
-    """The config overrides among the command-line arguments (no flags, no flag values, no hydra.* keys)."""
-    overrides, skip_next = [], False
-    for argument in arguments:
-        if skip_next:
-            skip_next = False
-        elif argument in ("--config-name", "-cn", "--config-path", "-cp", "--config-dir", "-cd"):
-            skip_next = True
-        elif not argument.startswith("-") and not argument.lstrip("+~").startswith("hydra"):
-            overrides.append(argument)
-    return overrides
-
-
-def validate_or_exit(arguments: list[str], config_name: str) -> None:
+def validate_or_exit(arguments: list[str], root_config: str) -> None:
     """Build the whole design (every config validated) before Hydra creates any directory."""
     from hydra import compose, initialize_config_dir
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
     from sim.compose import CONFIG_DIR
 
-    if any(a.split("=")[0] in ("--help", "-h", "--hydra-help", "--cfg", "-c", "--info", "-i") for a in arguments):
+    if asks_for_information(arguments):
         return
-    overrides = _overrides_only(arguments)
+    overrides = config_overrides(arguments)
     try:
         parsed = OverridesParser.create().parse_overrides(overrides)
         # a sweep over chunk (or anything else): check each swept value with the others' first
@@ -182,7 +170,7 @@ def validate_or_exit(arguments: list[str], config_name: str) -> None:
         chunk_values = [list(o.sweep_string_iterator()) for o in parsed
                         if o.is_sweep_override() and o.get_key_element() == "chunk"]
         with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-            cfg = compose(config_name=config_name, overrides=plain)
+            cfg = compose(config_name=root_config, overrides=plain)
         points = design_points(OmegaConf.to_container(cfg.design, resolve=True))
         for value in (chunk_values[0] if chunk_values else [cfg.chunk]):
             chunk_of(points, int(value), cfg.chunks)
@@ -204,13 +192,7 @@ def main() -> None:
     from sim.compose import register
 
     arguments = sys.argv[1:]
-    config_name = "sweep"
-    for i, argument in enumerate(arguments):  # --config-name picks another design file (configs/sweep_*.yaml)
-        if argument.startswith("--config-name="):
-            config_name = argument.split("=", 1)[1]
-        elif argument in ("--config-name", "-cn") and i + 1 < len(arguments):
-            config_name = arguments[i + 1]
-    validate_or_exit(arguments, config_name)
+    validate_or_exit(arguments, config_name(arguments, "sweep"))  # another design: --config-name sweep_<name>
     register()
     hydra.main(config_path="../configs", config_name="sweep", version_base="1.3")(_hydra_main)()
     if sweep_summary.LAST.get("failed"):

@@ -23,7 +23,8 @@ from scipy import stats
 
 from experiments.app_args import asks_for_information, config_overrides
 from experiments.batch import Job, default_workers, run_jobs, summary_and_daily
-from experiments.scenarios import Experiment, ad_hoc_experiment, experiment_from_dict, scenario_config
+from experiments.scenarios import (Experiment, ad_hoc_experiment, experiment_from_dict, scenario_config,
+                                  with_horizon)
 from sim.config import ConfigError
 
 # End-of-horizon KPIs: (summary key, label, display format, which direction is better)
@@ -160,19 +161,7 @@ def experiment_of(cfg: DictConfig) -> Experiment:
     else:
         scenarios = list(cfg.get("scenarios") or [])
         experiment = ad_hoc_experiment(scenarios, days=730)
-    updates = {}
-    if cfg.get("days") is not None:
-        updates["days"] = cfg.days
-    if cfg.get("seeds") is not None:
-        updates["seeds"] = cfg.seeds
-    if updates:
-        values = {"name": experiment.name, "title": experiment.title, "summary": experiment.summary,
-                  "days": experiment.days, "seeds": experiment.seeds, "captions": list(experiment.captions),
-                  "scenarios": [{"name": s.name, "label": s.label, "overrides": list(s.overrides),
-                                 "events": [{"day": e.day, "set": dict(e.set)} for e in s.events]}
-                                for s in experiment.scenarios], **updates}
-        experiment = experiment_from_dict(values, where="compare")
-    return experiment
+    return with_horizon(experiment, cfg.get("days"), cfg.get("seeds"))
 
 
 def check_compare_config(cfg: DictConfig) -> tuple[Experiment, list[str]]:

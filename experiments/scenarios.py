@@ -88,12 +88,8 @@ def experiment_from_dict(values: Any, where: str = "experiment") -> Experiment:
     if not isinstance(values, dict):
         raise ConfigError(f"{where} = {values!r} is not an experiment: expected a mapping with name, days, scenarios")
     days = _require(values, "days", int, where)
-    if not 1 <= days <= 36_500:
-        raise ConfigError(f"{where}.days = {days} is out of range: expected an integer in [1, 36500]")
     seeds = values.get("seeds", DEFAULT_SEEDS)
-    if isinstance(seeds, bool) or not isinstance(seeds, int) or not 2 <= seeds <= 100_000:
-        raise ConfigError(f"{where}.seeds = {seeds!r} is not allowed: expected an integer in [2, 100000] "
-                          f"(a confidence interval needs two seeds or more)")
+    _check_horizon(days, seeds, where)
     raw_scenarios = _require(values, "scenarios", list, where)
     if not raw_scenarios:
         raise ConfigError(f"{where}.scenarios is empty: expected at least one scenario")
@@ -105,6 +101,22 @@ def experiment_from_dict(values: Any, where: str = "experiment") -> Experiment:
                       title=_texts(values.get("title", values["name"]), f"{where}.title"),
                       summary=_texts(values.get("summary", ""), f"{where}.summary"),
                       days=days, scenarios=scenarios, captions=tuple(values.get("captions") or ()), seeds=seeds)
+
+
+def _check_horizon(days: Any, seeds: Any, where: str) -> None:
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 36_500:
+        raise ConfigError(f"{where}.days = {days!r} is out of range: expected an integer in [1, 36500]")
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or not 2 <= seeds <= 100_000:
+        raise ConfigError(f"{where}.seeds = {seeds!r} is not allowed: expected an integer in [2, 100000] "
+                          f"(a confidence interval needs two seeds or more)")
+
+
+def with_horizon(experiment: Experiment, days: int | None = None, seeds: int | None = None) -> Experiment:
+    """The experiment over another horizon or number of seeds (None keeps the experiment's own)."""
+    days = experiment.days if days is None else days
+    seeds = experiment.seeds if seeds is None else seeds
+    _check_horizon(days, seeds, "compare")
+    return dataclasses.replace(experiment, days=days, seeds=seeds)
 
 
 def _scenario(raw: Any, where: str) -> Scenario:

@@ -128,9 +128,9 @@ def kpi_html(table: pd.DataFrame, comparison: "Comparison") -> str:
                      _cell(key, r["scenario"], "ci_high", r["ci_high"], show(fmt, r["ci_high"]))]
             text = f'{parts[0]}<br><small>[{parts[1]} – {parts[2]}]</small>'
             if r["scenario"] != baseline:
-                text += (f'<br><small>vs baseline {_cell(key, r["scenario"], "diff", r["diff"], show_diff(fmt, r["diff"]))}'
-                         f' [{_cell(key, r["scenario"], "diff_low", r["diff_low"], show_diff(fmt, r["diff_low"]))} – '
-                         f'{_cell(key, r["scenario"], "diff_high", r["diff_high"], show_diff(fmt, r["diff_high"]))}]</small>')
+                diff, low, high = (_cell(key, r["scenario"], stat, r[stat], show_diff(fmt, r[stat]))
+                                   for stat in ("diff", "diff_low", "diff_high"))
+                text += f'<br><small>vs baseline {diff} [{low} – {high}]</small>'
             cells.append(f"<td>{text}</td>")
         arrow = "higher is better" if better == "higher" else "lower is better"
         body.append(f'<tr><th scope="row">{html.escape(label)}<br><small>{arrow}</small></th>{"".join(cells)}</tr>')

@@ -123,7 +123,8 @@ def run_chunk(cfg: DictConfig, log_dir: Path | None = None) -> dict[str, Any]:
     skipped = len(points) - len(todo)
     print(f"chunk {cfg.chunk + 1}/{cfg.chunks}: {len(points)} runs, {skipped} already complete, "
           f"{len(todo)} to do; store {store.root}", flush=True)
-    evaluate = functools.partial(store_run, root=str(store.root), param_paths=tuple(flatten_grid(design.get("grid") or {})))
+    swept_paths = tuple(flatten_grid(design.get("grid") or {}))
+    evaluate = functools.partial(store_run, root=str(store.root), param_paths=swept_paths)
     outcomes = run_jobs([Job(p.config, p.seed) for p in todo], evaluate, workers=cfg.workers or default_workers(),
                         chunk_size=cfg.chunk_size, progress=bool(cfg.progress),
                         description=f"chunk {cfg.chunk + 1}/{cfg.chunks}")

@@ -26,10 +26,10 @@ def store_sweep(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("sweep")
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        cfg = compose("sweep", overrides=['design.base_overrides=["organisation=small","market.customers_per_team=80"]',
-                                          "design.days=12", "design.seeds=2", "workers=1", "progress=false",
-                                          "design.grid.policy.pressure=[0.3,0.7]", "design.grid.policy.appreciation=[0.2,0.9]",
-                                          f"store={root}"])
+        cfg = compose("sweep", overrides=[
+            'design.base_overrides=["organisation=small","market.customers_per_team=80"]', "design.days=12",
+            "design.seeds=2", "workers=1", "progress=false", "design.grid.policy.pressure=[0.3,0.7]",
+            "design.grid.policy.appreciation=[0.2,0.9]", f"store={root}"])
     assert run_chunk(cfg)["done"] == 8
     failed_config = sim.load_config("organisation=small", "market.customers_per_team=80", "days=12")
     key = run_key(failed_config, 99)

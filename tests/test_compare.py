@@ -134,9 +134,10 @@ def test_a_tiny_comparison_end_to_end_matches_its_parquet_data(tmp_path):
                              "turnover_per_year_30d", "profit_cumulative"))
     chromium = shutil.which("chromium")
     if chromium:  # the report renders in a real browser, offline
-        dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                              "--disable-component-update", "--disable-sync", "--no-first-run", "--dump-dom",
-                              (out / "report.html").as_uri()], capture_output=True, text=True, timeout=120)
+        flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--dump-dom"]
+        dom = subprocess.run([chromium, *flags, (out / "report.html").as_uri()], capture_output=True, text=True,
+                             timeout=120)
         assert "Key figures at the end of the run" in dom.stdout and dom.stdout.count("<img") == 7
 
 

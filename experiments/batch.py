@@ -51,6 +51,14 @@ def summary_of(config: SimConfig, seed: int) -> dict[str, Any]:
     return simulate(config, seed).summary
 
 
+def summary_and_daily(config: SimConfig, seed: int) -> tuple[dict[str, Any], Any]:
+    """Evaluation for comparisons: the summary KPIs and the daily series (a DataFrame) of one run."""
+    from sim import simulate
+
+    result = simulate(config, seed)
+    return result.summary, result.daily
+
+
 def _evaluate_chunk(evaluate: Callable[[SimConfig, int], Any], chunk: Sequence[Job]) -> list[Outcome]:
     outcomes = []
     for job in chunk:

@@ -21,6 +21,10 @@ from sim.metrics import DAILY_COLUMNS, TEAM_COLUMNS
 RUN_FILES = ("daily.parquet", "teams.parquet", "summary.json", "config.yaml")
 
 
+_UMASK = os.umask(0o022)  # read the process's umask once (at import, before any threads) and put it back
+os.umask(_UMASK)
+
+
 def atomic_write(path: Path, write) -> None:
     """Call `write(temporary_path)`, then rename the result onto `path`."""
     path = Path(path)
@@ -29,6 +33,7 @@ def atomic_write(path: Path, write) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; results are for sharing, as any new file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

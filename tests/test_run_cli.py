@@ -54,3 +54,17 @@ def test_a_bad_value_inside_a_sweep_is_caught_before_anything_runs(tmp_path):
                    cwd=tmp_path)
     assert done.returncode == 2 and "policy.pressure = 1.5" in done.stderr
     assert not (tmp_path / "sweep").exists()
+
+
+def test_results_are_readable_by_others_as_any_new_file(tmp_path):
+    """Atomic writes go through mkstemp (mode 0600); the final file gets the usual mode from the umask."""
+    import os
+    import stat
+
+    from experiments.outputs import write_text
+
+    target = tmp_path / "report.html"
+    write_text(target, "<p>hello</p>")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask

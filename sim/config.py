@@ -135,7 +135,7 @@ class MarketConfig(_Section):
                                                "0-1", fixed=True, evidence=(0.02, 0.15))
     market_potential_ratio: float = param(1.5, 1.0, 20.0,
                                           "people in a team's market per initial customer", "x")
-    acquisition_per_year: float = param(0.2787, 0.0, 10.0,
+    acquisition_per_year: float = param(0.3609, 0.0, 10.0,
                                         "share of non-customers in the market who become customers per year "
                                         "through ordinary marketing", "1/year", evidence=(0.1, 3.0))
     spend_per_customer_per_year: float = param(600.0, 0.0, 1e6, "gross margin a customer brings per year",
@@ -257,29 +257,29 @@ class BehaviourConfig(_Section):
     waiting_penalty: float = param(0.24, 0.0, 2.0,
                                    "perceived-quality loss per unit of queueing (work pressure above 0.4)", "0-1")
     # --- customers ---------------------------------------------------------------------------
-    initial_engagement: float = param(0.7628, 0.0, 1.0, "mean engagement of the staff at the start "
+    initial_engagement: float = param(0.7681, 0.0, 1.0, "mean engagement of the staff at the start "
                                                      "(calibrated to the baseline's long-run state)", "0-1",
                                       evidence=(0.4, 0.8))
-    initial_exhaustion: float = param(0.166, 0.0, 1.0, "mean exhaustion of the staff at the start "
+    initial_exhaustion: float = param(0.1584, 0.0, 1.0, "mean exhaustion of the staff at the start "
                                                      "(calibrated to the baseline's long-run state)", "0-1",
                                       evidence=(0.1, 0.5))
-    initial_engagement_trait: float = param(0.1191, -0.5, 0.5, "mean engagement disposition of the staff at the start: "
+    initial_engagement_trait: float = param(0.1184, -0.5, 0.5, "mean engagement disposition of the staff at the start: "
                                                           "incumbents are survivors of selective turnover, "
                                                           "applicants have mean 0 (calibrated to the baseline's "
                                                           "long-run state)", "0-1", evidence=(-0.2, 0.2))
-    initial_resilience_trait: float = param(-0.16, -0.5, 0.5, "mean exhaustion disposition of the staff at the start "
+    initial_resilience_trait: float = param(-0.1589, -0.5, 0.5, "mean exhaustion disposition of the staff at the start "
                                                           "(negative: more resilient; calibrated like the above)",
                                           "0-1", evidence=(-0.2, 0.2))
-    initial_meaning: float = param(0.7049, 0.0, 1.0, "front-line staff's felt meaning from customers at the start "
+    initial_meaning: float = param(0.6993, 0.0, 1.0, "front-line staff's felt meaning from customers at the start "
                                                   "(calibrated to the baseline's long-run state)", "0-1",
                                    evidence=(0.3, 0.9))
-    initial_complaints: float = param(0.1976, 0.0, 1.0, "share of complaining customers staff hear at the start "
+    initial_complaints: float = param(0.2003, 0.0, 1.0, "share of complaining customers staff hear at the start "
                                                      "(calibrated to the baseline's long-run state)", "0-1",
                                       evidence=(0.0, 0.5))
-    initial_satisfaction: float = param(0.7319, 0.0, 1.0, "mean satisfaction of the customers at the start "
+    initial_satisfaction: float = param(0.7333, 0.0, 1.0, "mean satisfaction of the customers at the start "
                                                          "(calibrated to the baseline's steady state)", "0-1",
                                         evidence=(0.5, 0.9))
-    initial_expectation: float = param(0.7816, 0.0, 1.0, "mean expectation of customers at the start and of "
+    initial_expectation: float = param(0.7809, 0.0, 1.0, "mean expectation of customers at the start and of "
                                                         "new customers before the brand promise", "0-1",
                                        evidence=(0.5, 0.9))
     newcomer_satisfaction: float = param(0.72, 0.0, 1.0, "satisfaction of a new customer before any encounter",
@@ -295,7 +295,7 @@ class BehaviourConfig(_Section):
     churn_max_per_year: float = param(1.2, 0.0, 10.0, "churn hazard of a totally dissatisfied customer",
                                       "1/year")
     churn_steepness: float = param(20.0, 0.0, 50.0, "steepness of the churn logistic in satisfaction", "1/unit", evidence=(8.0, 20.0))
-    churn_midpoint: float = param(0.6, 0.0, 1.0, "satisfaction at which churn is half its maximum", "0-1")
+    churn_midpoint: float = param(0.62, 0.0, 1.0, "satisfaction at which churn is half its maximum", "0-1")
     card_churn_factor: float = param(0.97, 0.5, 1.0, "churn multiplier for loyalty-card members", "x")
     card_uptake: float = param(0.5, 0.0, 1.0, "share of customers who join a loyalty card when offered", "0-1")
     card_share_of_wallet: float = param(0.015, 0.0, 0.2, "extra spend of card members", "share",

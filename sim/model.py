@@ -688,12 +688,11 @@ class ServiceModel(mesa.Model):
         c.churn_time[rows] = self.day + 1 + wait_days
 
     def _update_cards(self) -> None:
-        """Offer (or withdraw) the loyalty card: members join with the uptake chance."""
+        """Offer (or withdraw) the loyalty card: the `card_uptake` share of customers most inclined joins."""
         c, policy = self.customers, self.config.policy
         active = self._active_customers()
         if policy.loyalty_discount > 0:
-            joining = active[~c.card_member[active]]
-            c.card_member[joining] = self.rng.random(len(joining)) < self.config.behaviour.card_uptake
+            c.card_member[active] = c.card_propensity[active] < self.config.behaviour.card_uptake
         else:
             c.card_member[: c.n] = False
 
@@ -810,8 +809,9 @@ class ServiceModel(mesa.Model):
         rows = c.append(n, team=teams, active=True, expectation=rules.clip(expectation, 0, 1), standard=standard,
                         satisfaction=rules.clip(satisfaction, 0, 1), contact_rate_per_day=rate, joined_day=joined,
                         referred=referred, referrer=-1 if referrer is None else referrer)
+        c.card_propensity[rows] = rng.random(n)
         if cfg.policy.loyalty_discount > 0:
-            c.card_member[rows] = rng.random(n) < b.card_uptake
+            c.card_member[rows] = c.card_propensity[rows] < b.card_uptake
         if initial:
             self._seed_pending_needs(rows)
         self._schedule_contacts(rows, self.day if not initial else -1)

@@ -116,4 +116,7 @@ class CustomerTable(Table):
         "referrer": (np.int64, -1),  # customer who recommended them, -1 if none
         "referred": (np.bool_, False),
         "card_member": (np.bool_, False),
+        # Drawn for every customer, card or not: joins a card when below the uptake share. Drawing it always
+        # keeps runs with and without a card on the same random numbers (a clean comparison of the two).
+        "card_propensity": (np.float64, 1.0),
     }

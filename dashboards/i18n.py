@@ -52,6 +52,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "chart.customers": {"en": "Customers and loyalty", "nl": "Klanten en loyaliteit"},
     "chart.employees": {"en": "Employees: bevlogenheid and exhaustion", "nl": "Medewerkers: bevlogenheid en uitputting"},
     "chart.service": {"en": "Service: quality, resolution, werkdruk", "nl": "Service: kwaliteit, oplossing, werkdruk"},
+    "chart.policy": {"en": "Policy in force", "nl": "Beleid van kracht"},
     "chart.money": {"en": "Money (EUR per day, 30-day mean)", "nl": "Geld (EUR per dag, 30-daags gemiddelde)"},
     "landscape.title": {"en": "Two-year outcome over werkdruk × waardering",
                         "nl": "Uitkomst na twee jaar over werkdruk × waardering"},

@@ -169,3 +169,26 @@ class LiveSession:
             start = self.model.recorder.start["customers"] / self.model.n_teams
             return {"customers": customers, "loyalty": loyalty, "satisfaction": satisfaction,
                     "customers_start": np.full(len(customers), start)}
+
+
+def chain_values(session: LiveSession) -> tuple[dict[str, float], dict[str, float]]:
+    """(today, day 0) values for the chain diagram: daily columns, 30-day money, the appreciation lever."""
+    from .figures import rolling_mean
+
+    with session.lock:
+        recorder = session.model.recorder
+        rows = recorder.rows
+        start = dict(recorder.start)
+        start["appreciation_lever"] = session.start_config.policy.appreciation
+        start["management_pressure"] = session.start_config.policy.pressure
+        if not rows:
+            return dict(start), start
+        first = {name: float(values[0]) for name, values in recorder.daily.items()}
+        start = {**first, **start}
+        now = {name: float(values[rows - 1]) for name, values in recorder.daily.items()}
+        for name in ("revenue", "profit"):
+            window = recorder.daily[name][:rows]
+            now[f"{name}_30d"] = float(rolling_mean(window)[-1])
+            start[f"{name}_30d"] = float(window[0])
+        now["appreciation_lever"] = session.model.config.policy.appreciation
+        return now, start

@@ -47,45 +47,46 @@ def _fmt(value: float, kind: str, signed: bool = False) -> str:
             "eur": f"€{value / 1000:{s},.1f}k"}[kind]
 
 
-def chain_svg(now: Mapping[str, float], start: Mapping[str, float], lang: str = "en", width: int = 1220) -> str:
+def chain_svg(now: Mapping[str, float], start: Mapping[str, float], lang: str = "en", width: int = 940) -> str:
     """The chain with today's values (`now`) and their change against day 0 (`start`)."""
     boxes = len(STAGES)
-    gap = 76
+    gap = 78
     box_w = (width - gap * (boxes - 1) - 10) / boxes
-    box_h, top = 132, 6
+    row_h, top = 40, 6
+    box_h = 34 + row_h * max(len(rows) for _stage, rows in STAGES)
     height = box_h + 2 * top
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
              f'aria-label="{escape(text("chain.title", lang))}" style="font-family:Roboto,Arial">',
-             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" '
              'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#546e7a"/></marker></defs>']
     for index, (stage, rows) in enumerate(STAGES):
         x0 = 5 + index * (box_w + gap)
         parts.append(f'<rect x="{x0:.1f}" y="{top}" width="{box_w:.1f}" height="{box_h}" rx="10" fill="#f5f7fa" '
                      f'stroke="#90a4ae" stroke-width="1.5"/>')
-        parts.append(f'<text x="{x0 + box_w / 2:.1f}" y="{top + 24}" text-anchor="middle" font-size="17" '
-                     f'font-weight="700" fill="#263238">{escape(text(stage, lang))}</text>')
+        parts.append(f'<text x="{x0 + box_w / 2:.1f}" y="{top + 22}" text-anchor="middle" font-size="17" '
+                     f'font-weight="700" fill="#1f3a5f">{escape(text(stage, lang))}</text>')
         for k, (column, label, kind, higher_better) in enumerate(rows):
-            y = top + 52 + k * 26
+            y = top + 44 + k * row_h
             value, base = now.get(column, math.nan), start.get(column, math.nan)
             change = value - base if not (math.isnan(value) or math.isnan(base)) else math.nan
             good = None if math.isnan(change) or abs(change) < 1e-9 else (change > 0) == higher_better
             colour = "#2e7d32" if good else ("#c62828" if good is False else "#607d8b")
             mark = "▲" if change > 0 else ("▼" if change < 0 else "")
-            parts.append(f'<text x="{x0 + 10:.1f}" y="{y}" font-size="14" fill="#455a64">'
+            parts.append(f'<text x="{x0 + 10:.1f}" y="{y}" font-size="13" fill="#546e7a">'
                          f'{escape(text(label, lang))}</text>')
-            parts.append(f'<text x="{x0 + box_w - 10:.1f}" y="{y}" text-anchor="end" font-size="15" '
-                         f'font-weight="600" fill="#263238">{_fmt(value, kind)} '
-                         f'<tspan fill="{colour}" font-size="12">{mark}{_fmt(change, kind, True) if mark else ""}'
-                         f'</tspan></text>')
+            parts.append(f'<text x="{x0 + 10:.1f}" y="{y + 18}" font-size="16" font-weight="700" fill="#263238">'
+                         f'{_fmt(value, kind)} <tspan fill="{colour}" font-size="13" font-weight="600">'
+                         f'{mark}{_fmt(change, kind, True) if mark else ""}</tspan></text>')
         if index < boxes - 1:
             link_column, link_label, kind = LINKS[index]
-            ax0, ax1 = x0 + box_w + 2, x0 + box_w + gap - 2
+            ax0, ax1, mid = x0 + box_w + 3, x0 + box_w + gap - 3, x0 + box_w + gap / 2
             parts.append(f'<line x1="{ax0:.1f}" y1="{top + box_h / 2}" x2="{ax1:.1f}" y2="{top + box_h / 2}" '
                          f'stroke="#546e7a" stroke-width="3" marker-end="url(#arrow)"/>')
-            parts.append(f'<text x="{(ax0 + ax1) / 2:.1f}" y="{top + box_h / 2 - 10}" text-anchor="middle" '
-                         f'font-size="12" font-weight="600" fill="#37474f">'
+            parts.append(f'<text x="{mid:.1f}" y="{top + box_h / 2 - 10}" text-anchor="middle" '
+                         f'font-size="15" font-weight="700" fill="#37474f">'
                          f'{_fmt(now.get(link_column, math.nan), kind)}</text>')
-            parts.append(f'<text x="{(ax0 + ax1) / 2:.1f}" y="{top + box_h / 2 + 20}" text-anchor="middle" '
-                         f'font-size="10" fill="#546e7a">{escape(text(link_label, lang))}</text>')
+            for line, word in enumerate(text(link_label, lang).split(" ")):
+                parts.append(f'<text x="{mid:.1f}" y="{top + box_h / 2 + 20 + 13 * line}" text-anchor="middle" '
+                             f'font-size="12" fill="#546e7a">{escape(word)}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -25,7 +25,7 @@ RUN_COLOURS = ("#1565c0", "#c62828", "#2e7d32", "#6a1b9a", "#ef6c00")
 # (title key, [(series, legend label en, legend label nl)]); the first series is the headline one.
 PANELS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     ("chart.customers", (("customers", "customers", "klanten"),)),
-    ("chain.loyalty", (("loyalty", "loyalty", "loyaliteit"), ("satisfaction", "satisfaction", "tevredenheid"))),
+    ("chart.loyalty", (("loyalty", "loyalty", "loyaliteit"), ("satisfaction", "satisfaction", "tevredenheid"))),
     ("chart.employees", (("engagement", "engagement", "bevlogenheid"), ("exhaustion", "exhaustion", "uitputting"),
                          ("burnout_share", "burnout share", "aandeel burn-out"))),
     ("chart.service", (("service_quality", "quality", "kwaliteit"), ("resolution_rate", "resolved", "opgelost"),
@@ -39,6 +39,7 @@ RAW_COLUMNS = ("customers", "loyalty", "satisfaction", "engagement", "exhaustion
                "service_quality", "resolution_rate", "pressure", "profit", "revenue", "cost",
                "management_pressure", "appreciation")
 COLUMNS = 3
+WIDTH = 915  # the main column at a 1280-pixel-wide screen
 
 
 def rolling_mean(values: np.ndarray, window: int = ROLLING_DAYS) -> np.ndarray:
@@ -67,7 +68,7 @@ def _axis_names(index: int) -> tuple[str, str]:
 
 def _grid_layout(days: int, lang: str, height: int) -> dict:
     rows = (len(PANELS) + COLUMNS - 1) // COLUMNS
-    layout: dict = {"height": height, "margin": {"l": 60, "r": 16, "t": 36, "b": 30}, "font": FONT,
+    layout: dict = {"height": height, "width": WIDTH, "margin": {"l": 60, "r": 16, "t": 36, "b": 30}, "font": FONT,
                     "plot_bgcolor": "#ffffff", "paper_bgcolor": "#ffffff", "showlegend": False,
                     "hovermode": "x unified", "annotations": [], "shapes": [], "uirevision": "keep"}
     gap_x, gap_y = 0.07, 0.16
@@ -155,7 +156,7 @@ def heatmap_figure(pressures: Sequence[float], appreciations: Sequence[float], v
          "textposition": "top center", "textfont": {"size": 14, "color": "#000000"},
          "marker": {"symbol": "x-thin", "size": 26, "line": {"width": 4, "color": "#000000"}},
          "hoverinfo": "skip"}],
-        "layout": {"height": height, "font": FONT, "margin": {"l": 70, "r": 20, "t": 20, "b": 60},
+        "layout": {"height": height, "width": WIDTH, "font": FONT, "margin": {"l": 70, "r": 20, "t": 20, "b": 60},
                    "xaxis": {"title": {"text": "werkdruk / pressure"}, "tickvals": list(pressures)},
                    "yaxis": {"title": {"text": "waardering / appreciation"}, "tickvals": list(appreciations)},
                    "showlegend": False, "plot_bgcolor": "#ffffff"}}

@@ -22,7 +22,21 @@ import numpy as np
 from sim import SimConfig, simulate
 from sim.config import to_dict
 
-GRID = tuple(round(v, 2) for v in np.linspace(0.0, 1.0, 6))
+
+
+def grid_from_env() -> tuple[float, ...]:
+    """Lever values along each axis: DASHBOARD_LANDSCAPE_POINTS of them from 0 to 1 (default 6, 2..11)."""
+    raw = os.environ.get("DASHBOARD_LANDSCAPE_POINTS", "6")
+    try:
+        points = int(raw)
+    except ValueError:
+        points = -1
+    if not 2 <= points <= 11:
+        raise ValueError(f"DASHBOARD_LANDSCAPE_POINTS = {raw!r} is not allowed: expected an integer in [2, 11]")
+    return tuple(round(float(v), 2) for v in np.linspace(0.0, 1.0, points))
+
+
+GRID = grid_from_env()
 METRICS = {"loyalty": ("loyalty_end", "RdYlGn"), "profit": ("profit_per_year", "RdYlGn"),
            "burnout": ("burnout_share_end", "RdYlGn_r")}
 REDUCED = {"organisation.teams": 3, "organisation.employees_per_team": 10, "market.customers_per_team": 400}

@@ -62,7 +62,8 @@ def LeverPanel(session: LiveSession, lang: str, on_change: Callable[[], None], f
         on_change()
 
     solara.HTML(tag="div", unsafe_innerHTML=text("levers", lang), classes=["section-title"])
-    solara.Select(text("preset", lang), value=settings.preset, values=presets(), on_value=set_preset)
+    solara.Select(text("preset", lang), value=settings.preset, values=presets(), on_value=set_preset,
+                  classes=["preset-select"])
     for path in MAIN_LEVERS:
         Lever(session, path, values[path], lang, on_change, main=True)
     with solara.Details(text("more_levers", lang)):
@@ -71,7 +72,7 @@ def LeverPanel(session: LiveSession, lang: str, on_change: Callable[[], None], f
     labels = {text(f"org.{size}", lang): size for size in ORGANISATION_SIZES}
     current = next(label for label, size in labels.items() if size == settings.organisation)
     solara.Select(text("organisation", lang), value=current, values=list(labels),
-                  on_value=lambda label: set_size(labels[label]))
+                  on_value=lambda label: set_size(labels[label]), classes=["org-select"])
     solara.InputInt(text("seed", lang), value=settings.seed, on_value=set_seed, continuous_update=False)
 
 

@@ -44,7 +44,7 @@ def _fmt(value: float, kind: str, signed: bool = False) -> str:
     s = "+" if signed else ""
     return {"f2": f"{value:{s}.2f}", "f1": f"{value:{s}.1f}", "n": f"{value:{s},.0f}",
             "pct": f"{100 * value:{s}.0f}%", "h": f"{60 * value:{s}.0f} min",
-            "eur": f"€{value / 1000:{s},.1f}k"}[kind]
+            "eur": f"{'-' if value < 0 else ('+' if signed else '')}€{abs(value) / 1000:,.1f}k"}[kind]
 
 
 def chain_svg(now: Mapping[str, float], start: Mapping[str, float], lang: str = "en", width: int = 940) -> str:
@@ -85,7 +85,9 @@ def chain_svg(now: Mapping[str, float], start: Mapping[str, float], lang: str = 
             parts.append(f'<text x="{mid:.1f}" y="{top + box_h / 2 - 10}" text-anchor="middle" '
                          f'font-size="15" font-weight="700" fill="#37474f">'
                          f'{_fmt(now.get(link_column, math.nan), kind)}</text>')
-            for line, word in enumerate(text(link_label, lang).split(" ")):
+            words = [part for word in text(link_label, lang).split(" ")
+                     for part in ([word[:11] + "-", word[11:]] if len(word) > 12 else [word])]
+            for line, word in enumerate(words):
                 parts.append(f'<text x="{mid:.1f}" y="{top + box_h / 2 + 20 + 13 * line}" text-anchor="middle" '
                              f'font-size="12" fill="#546e7a">{escape(word)}</text>')
     parts.append("</svg>")

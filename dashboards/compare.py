@@ -6,10 +6,7 @@ from dataclasses import dataclass
 
 from sim import SimConfig, SimulationResult, simulate
 
-# (summary key, KPI name for formatting) of the difference cards.
-DIFFERENCES = (("customers_end", "customers"), ("satisfaction_end", "satisfaction"), ("loyalty_end", "loyalty"),
-               ("nps_end", "nps"), ("engagement_end", "engagement"), ("burnout_share_end", "burnout_share"),
-               ("turnover_per_year", "turnover"), ("profit_per_year", "profit"))
+from .kpis import KPIS, Kpi, kpi_values
 
 
 @dataclass(frozen=True)
@@ -17,13 +14,17 @@ class Comparison:
     a: SimulationResult
     b: SimulationResult
 
-    def differences(self) -> dict[str, float]:
-        """B minus A for each difference card, keyed by KPI name."""
-        return {kpi: float(self.b.summary[key]) - float(self.a.summary[key]) for key, kpi in DIFFERENCES}
-
-    def values(self, which: str) -> dict[str, float]:
+    def cards(self, which: str) -> dict:
+        """The live view's KPI cards at the end of run A or B (same definitions as the Live view)."""
         run = self.a if which == "a" else self.b
-        return {kpi: float(run.summary[key]) for key, kpi in DIFFERENCES}
+        daily = {name: run.daily[name].to_numpy() for name in run.daily}
+        start = {k[: -len("_start")]: v for k, v in run.summary.items() if k.endswith("_start")}
+        return kpi_values(daily, start, len(run.daily))
+
+    def differences(self) -> dict[str, Kpi]:
+        """One card per KPI: B's value, and B minus A as its change."""
+        a, b = self.cards("a"), self.cards("b")
+        return {name: Kpi(name, b[name].value, b[name].value - a[name].value) for name in KPIS}
 
 
 def compare(config_a: SimConfig, config_b: SimConfig, seed: int) -> Comparison:

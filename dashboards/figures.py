@@ -28,8 +28,7 @@ PANELS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     ("chart.loyalty", (("loyalty", "loyalty", "loyaliteit"), ("satisfaction", "satisfaction", "tevredenheid"))),
     ("chart.employees", (("engagement", "engagement", "bevlogenheid"), ("exhaustion", "exhaustion", "uitputting"),
                          ("burnout_share", "burnout share", "aandeel burn-out"))),
-    ("chart.service", (("service_quality", "quality", "kwaliteit"), ("resolution_rate", "resolved", "opgelost"),
-                       ("pressure", "work pressure", "werkdruk"))),
+    ("chart.service", (("service_quality", "quality", "kwaliteit"), ("resolution_rate", "resolved", "opgelost"))),
     ("chart.money", (("profit_30d", "profit", "winst"), ("revenue_30d", "revenue", "omzet"),
                      ("cost_30d", "cost", "kosten"))),
     ("chart.policy", (("management_pressure", "pressure lever", "werkdruk-knop"),
@@ -66,15 +65,21 @@ def _axis_names(index: int) -> tuple[str, str]:
     return f"xaxis{suffix}", f"yaxis{suffix}"
 
 
-def _grid_layout(days: int, lang: str, height: int) -> dict:
+def _key(members: tuple[tuple[str, str, str], ...], lang: str) -> str:
+    """A coloured legend line under a panel title: one square per series."""
+    return "   ".join(f'<span style="color:{SERIES_COLOURS.get(name, "#455a64")}">■</span> '
+                       f'{label_nl if lang == "nl" else label_en}' for name, label_en, label_nl in members)
+
+
+def _grid_layout(days: int, lang: str, height: int, keys: bool = True) -> dict:
     rows = (len(PANELS) + COLUMNS - 1) // COLUMNS
-    layout: dict = {"height": height, "width": WIDTH, "margin": {"l": 60, "r": 16, "t": 36, "b": 30}, "font": FONT,
+    layout: dict = {"height": height, "width": WIDTH, "margin": {"l": 60, "r": 16, "t": 50, "b": 30}, "font": FONT,
                     "plot_bgcolor": "#ffffff", "paper_bgcolor": "#ffffff", "showlegend": False,
                     "hovermode": "x unified", "annotations": [], "shapes": [], "uirevision": "keep"}
-    gap_x, gap_y = 0.07, 0.16
+    gap_x, gap_y = 0.07, 0.2
     width = (1.0 - gap_x * (COLUMNS - 1)) / COLUMNS
     tall = (1.0 - gap_y * (rows - 1)) / rows
-    for index, (title_key, _series) in enumerate(PANELS):
+    for index, (title_key, members) in enumerate(PANELS):
         row, col = divmod(index, COLUMNS)
         x0 = col * (width + gap_x)
         y1 = 1.0 - row * (tall + gap_y)
@@ -82,9 +87,16 @@ def _grid_layout(days: int, lang: str, height: int) -> dict:
         anchor = str(index + 1) if index else ""
         layout[xaxis] = {"domain": [x0, x0 + width], "range": [0, days], "anchor": f"y{anchor}",
                          "gridcolor": "#eceff1", "zeroline": False, "tickfont": {"size": 12}}
-        layout[yaxis] = {"domain": [y1 - tall, y1], "anchor": f"x{anchor}", "gridcolor": "#eceff1",
+        layout[yaxis] = {"domain": [max(0.0, round(y1 - tall, 6)), min(1.0, round(y1, 6))], "anchor": f"x{anchor}", "gridcolor": "#eceff1",
                          "zeroline": False, "tickfont": {"size": 12}, "automargin": True}
-        layout["annotations"].append({"text": f"<b>{text(title_key, lang)}</b>", "xref": "paper", "yref": "paper",
+        if keys:
+            title = f"<b>{text(title_key, lang)}</b>"
+            if len(members) > 1:
+                title += f"<br><span style='font-size:12px'>{_key(members, lang)}</span>"
+        else:  # several runs: each panel shows only its headline series
+            headline = members[0][2] if lang == "nl" else members[0][1]
+            title = f"<b>{headline[0].upper() + headline[1:]}</b>"
+        layout["annotations"].append({"text": title, "xref": "paper", "yref": "paper", "align": "left",
                                       "x": x0, "y": y1 + 0.02, "xanchor": "left", "yanchor": "bottom",
                                       "showarrow": False, "font": {"size": 15}})
     return layout
@@ -123,10 +135,8 @@ def live_figure(series: Mapping[str, np.ndarray], event_days: Sequence[int], day
 def runs_figure(runs: Sequence[tuple[str, Mapping[str, np.ndarray]]], event_days: Sequence[int], days: int,
                 lang: str = "en", height: int = 520) -> dict:
     """Several runs overlaid (compare, stories): the headline series of each panel, coloured by run."""
-    layout = _grid_layout(days, lang, height)
+    layout = _grid_layout(days, lang, height, keys=False)
     layout["shapes"] = event_shapes(event_days)
-    layout["showlegend"] = True
-    layout["legend"] = {"orientation": "h", "x": 0, "y": -0.08, "font": {"size": 14}}
     data = []
     for run_index, (label, raw) in enumerate(runs):
         series = derive(raw)
@@ -136,7 +146,7 @@ def runs_figure(runs: Sequence[tuple[str, Mapping[str, np.ndarray]]], event_days
             name = members[0][0]
             values = series.get(name, np.zeros(0))
             data.append({"type": "scatter", "mode": "lines", "name": label, "legendgroup": label,
-                         "showlegend": index == 0, "x": np.arange(len(values)), "y": values,
+                         "x": np.arange(len(values)), "y": values,
                          "xaxis": f"x{anchor}", "yaxis": f"y{anchor}", "line": {"color": colour, "width": 2.5},
                          "hovertemplate": "%{y:.3~s}"})
     return {"data": data, "layout": layout}
@@ -146,7 +156,7 @@ def heatmap_figure(pressures: Sequence[float], appreciations: Sequence[float], v
                    current: tuple[float, float], current_label: str, colour_scale: str = "RdYlGn",
                    height: int = 560) -> dict:
     """The landscape: rows = appreciation, columns = pressure, the current policy marked by a cross."""
-    text_values = [[("" if np.isnan(v) else f"{v:.3~g}") for v in row] for row in values]
+    text_values = [[("" if np.isnan(v) else f"{v:.3g}") for v in row] for row in values]
     return {"data": [
         {"type": "heatmap", "x": list(pressures), "y": list(appreciations), "z": values.tolist(),
          "colorscale": colour_scale, "text": text_values, "texttemplate": "%{text}", "textfont": {"size": 13},
@@ -160,3 +170,11 @@ def heatmap_figure(pressures: Sequence[float], appreciations: Sequence[float], v
                    "xaxis": {"title": {"text": "werkdruk / pressure"}, "tickvals": list(pressures)},
                    "yaxis": {"title": {"text": "waardering / appreciation"}, "tickvals": list(appreciations)},
                    "showlegend": False, "plot_bgcolor": "#ffffff"}}
+
+
+def runs_legend_html(labels: Sequence[str]) -> str:
+    """The colour of each run, as one HTML line above a several-runs chart (escaped labels)."""
+    from html import escape
+
+    return "".join(f'<span style="margin-right:22px"><span style="color:{RUN_COLOURS[i % len(RUN_COLOURS)]};'
+                   f'font-size:22px">■</span> {escape(label)}</span>' for i, label in enumerate(labels))

@@ -69,7 +69,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "compare.run": {"en": "Run A and B", "nl": "Draai A en B"},
     "compare.a": {"en": "A: the levers as set on the left", "nl": "A: de knoppen zoals links ingesteld"},
     "compare.b": {"en": "B: another policy", "nl": "B: een ander beleid"},
-    "compare.diff": {"en": "B minus A at the end of the run", "nl": "B min A aan het eind van de run"},
+    "compare.diff": {"en": "B at the end of the run, and B minus A", "nl": "B aan het eind van de run, en B min A"},
+    "compare.vs_a": {"en": "vs A", "nl": "t.o.v. A"},
     "compare.same_seed": {"en": "Both runs use seed {seed}: the difference is the policy, not chance.",
                           "nl": "Beide runs gebruiken seed {seed}: het verschil komt door het beleid, niet door "
                                 "toeval."},

@@ -74,7 +74,7 @@ def format_value(name: str, value: float, signed: bool = False) -> str:
     if name in ("burnout_share", "turnover"):
         return f"{100 * value:{sign}.1f}%" if not signed else f"{100 * value:+.1f} pt"
     if name == "profit":
-        return f"€{value:{sign},.0f}" if not signed else f"{value:+,.0f}"
+        return f"{'-' if value < 0 else ''}€{abs(value):,.0f}" if not signed else f"{value:+,.0f}"
     return f"{value:{sign}.3f}"
 
 

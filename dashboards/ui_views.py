@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
+from html import escape
 
 import solara
 
 from . import landscape as landscape_mod
 from .compare import Comparison, compare
-from .figures import RAW_COLUMNS, heatmap_figure, runs_figure
+from .figures import RAW_COLUMNS, heatmap_figure, runs_figure, runs_legend_html
 from .i18n import lever_name, text
-from .kpis import KPIS, Kpi
-from .levers import ALL_LEVERS, base_config, lever_values, presets, with_levers
+from .levers import ALL_LEVERS, base_config, lever_spec, lever_values, presets, with_levers
 from .session import LiveSession
 from .stories import StorySession, load_story, story_names
 from .ui_live import FRAMES_PER_SECOND
@@ -100,9 +99,10 @@ def CompareView(session: LiveSession, lang: str):
             solara.HTML(tag="div", unsafe_innerHTML=text("compare.b", lang), classes=["section-title"])
             solara.Select(text("preset", lang), value=preset_b.value, values=presets(), on_value=pick)
             with solara.Div(classes=["lever-main"]):
-                solara.SliderFloat(lever_name("policy.pressure", lang), value=pressure_b, min=0.0, max=1.0, step=0.05)
-                solara.SliderFloat(lever_name("policy.appreciation", lang), value=appreciation_b, min=0.0, max=1.0,
-                                   step=0.05)
+                for path, value in (("policy.pressure", pressure_b), ("policy.appreciation", appreciation_b)):
+                    spec = lever_spec(path)
+                    solara.SliderFloat(f"{lever_name(path, lang)}: {value.value:g}", value=value, min=spec.low,
+                                       max=spec.high, step=0.05)
     solara.HTML(tag="div", classes=["hint"], unsafe_innerHTML=text("compare.same_seed", lang, seed=settings.seed))
     solara.Button(text("compare.run", lang), icon_name="mdi-compare", color="primary",
                   on_click=lambda: run.set(run.value + 1), classes=["btn-compare"])
@@ -111,11 +111,11 @@ def CompareView(session: LiveSession, lang: str):
         solara.Text(text("busy", lang))
     comparison: Comparison | None = result.value
     if isinstance(comparison, Comparison):
-        differences = comparison.differences()
         solara.HTML(tag="div", unsafe_innerHTML=text("compare.diff", lang), classes=["section-title"])
-        KpiCards({k: Kpi(k, comparison.values("b")[k], differences[k]) for k in KPIS}, lang)
+        KpiCards(comparison.differences(), lang, change_label=text("compare.vs_a", lang))
         runs = [("A", {c: comparison.a.daily[c].to_numpy() for c in RAW_COLUMNS}),
                 ("B", {c: comparison.b.daily[c].to_numpy() for c in RAW_COLUMNS})]
+        solara.HTML(tag="div", unsafe_innerHTML=runs_legend_html(["A", "B"]), classes=["runs-legend"])
         LiveChart(runs_figure(runs, [], comparison.a.config.days, lang), filename="compare")
 
 
@@ -144,8 +144,8 @@ def StoriesView(lang: str, seed: int):
     if story_session is None:
         return
     story = story_session.story
+    titles = solara.use_memo(lambda: {(load_story(n).title.get(lang) or n): n for n in names}, [lang])
     with solara.Row(style={"align-items": "center"}):
-        titles = {(load_story(n).title.get(lang) or n): n for n in names}
         current = next(t for t, n in titles.items() if n == name.value)
         solara.Select(text("stories.pick", lang), value=current, values=list(titles),
                       on_value=lambda t: (playing.set(False), name.set(titles[t])))
@@ -157,9 +157,10 @@ def StoriesView(lang: str, seed: int):
                           classes=["btn-story"])
         solara.HTML(tag="span", classes=["day-counter"],
                     unsafe_innerHTML=f'{text("day", lang)} {story_session.day} {text("of", lang)} {story.days}')
-    solara.HTML(tag="div", classes=["hint"], unsafe_innerHTML=story.summary.get(lang, ""))
-    solara.HTML(tag="div", classes=["caption-banner"], unsafe_innerHTML=story.caption(story_session.day - 1, lang)
-                if story_session.day else "")
-    runs = [(dataclasses.replace(s).label.get(lang) or s.name, series)
+    solara.HTML(tag="div", classes=["hint"], unsafe_innerHTML=escape(story.summary.get(lang, "")))
+    solara.HTML(tag="div", classes=["caption-banner"],
+                unsafe_innerHTML=escape(story.caption(story_session.day - 1, lang)) if story_session.day else "")
+    runs = [(s.label.get(lang) or s.name, series)
             for s, (_n, series) in zip(story.scenarios, story_session.series(*RAW_COLUMNS))]
+    solara.HTML(tag="div", unsafe_innerHTML=runs_legend_html([label for label, _ in runs]), classes=["runs-legend"])
     LiveChart(runs_figure(runs, story.event_days(), story.days, lang), filename=f"story-{story.name}")

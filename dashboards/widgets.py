@@ -45,6 +45,7 @@ CSS = """
 .section-title { font-size: 17px; font-weight: 700; color: #1f3a5f; margin: 10px 0 2px 0; }
 .caption-banner { font-size: 22px; font-weight: 600; padding: 12px 18px; border-left: 6px solid #f9a825;
                   background: #fff8e1; margin: 8px 0; min-height: 56px; }
+.runs-legend { font-size: 16px; font-weight: 600; margin: 8px 0 -6px 8px; }
 .hint { font-size: 13px; color: #607d8b; }
 .solara-autorouter-content, .v-application--wrap { background: #ffffff !important; }
 footer, .solara-footer, .v-footer { display: none !important; }
@@ -90,14 +91,14 @@ def Svg(svg: str, classes: tuple[str, ...] = ()):
     solara.HTML(tag="div", unsafe_innerHTML=svg, classes=list(classes))
 
 
-def kpi_cards_html(kpis: Mapping[str, Kpi], lang: str) -> str:
+def kpi_cards_html(kpis: Mapping[str, Kpi], lang: str, change_label: str | None = None) -> str:
     """The eight cards as HTML (escaped text; data-kpi and data-value let tests read the numbers)."""
     cards = []
     for name in KPIS:
         kpi = kpis[name]
         good = is_good(name, kpi.change)
         tone = "kpi-flat" if good is None else ("kpi-good" if good else "kpi-bad")
-        since = text("vs_month1" if name in ("turnover", "profit") else "vs_day0", lang)
+        since = change_label or text("vs_month1" if name in ("turnover", "profit") else "vs_day0", lang)
         cards.append(
             f'<div class="kpi-card" data-kpi="{name}" data-value="{kpi.value!r}" title="{escape(text(f"kpi.{name}.help", lang))}">'
             f'<div class="kpi-name">{escape(text(f"kpi.{name}", lang))}</div>'
@@ -109,5 +110,5 @@ def kpi_cards_html(kpis: Mapping[str, Kpi], lang: str) -> str:
 
 
 @solara.component
-def KpiCards(kpis: Mapping[str, Kpi], lang: str):
-    solara.HTML(tag="div", unsafe_innerHTML=kpi_cards_html(kpis, lang))
+def KpiCards(kpis: Mapping[str, Kpi], lang: str, change_label: str | None = None):
+    solara.HTML(tag="div", unsafe_innerHTML=kpi_cards_html(kpis, lang, change_label))

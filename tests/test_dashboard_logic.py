@@ -148,7 +148,9 @@ def test_compare_uses_one_seed_and_reports_b_minus_a(tiny_config):
     comparison = compare(tiny_config, b, seed=5)
     assert comparison.a.seed == comparison.b.seed == 5
     diff = comparison.differences()
-    assert diff["loyalty"] == pytest.approx(comparison.b.summary["loyalty_end"] - comparison.a.summary["loyalty_end"])
+    assert diff["loyalty"].value == comparison.b.summary["loyalty_end"]
+    assert diff["loyalty"].change == pytest.approx(comparison.b.summary["loyalty_end"]
+                                                   - comparison.a.summary["loyalty_end"])
 
 
 def test_stories_load_every_experiment_and_show_captions_when_their_day_comes():

@@ -8,6 +8,9 @@ memory grow without bound; a closed tab's session is dropped with its page.
 
 from __future__ import annotations
 
+import ctypes
+import gc
+import logging
 import os
 import threading
 
@@ -15,11 +18,17 @@ import solara
 import solara.lab
 
 from .i18n import text
-from .session import LiveSession
+from .session import LiveSession, simulations_in_memory
 from .ui_live import LeverPanel, LiveView, play_loop
 from .ui_views import CompareView, LandscapeView, StoriesView
 from .widgets import Css
 
+log = logging.getLogger("dashboards")
+log.setLevel(logging.INFO)
+if not log.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("dashboard: %(message)s"))
+    log.addHandler(_handler)
 VIEWS = ("tab.live", "tab.landscape", "tab.compare", "tab.stories")
 
 
@@ -34,13 +43,30 @@ class SessionLimit:
     def acquire(self) -> bool:
         with self._lock:
             if self.open >= self.limit:
+                log.warning("tab refused: %d of %d open", self.open, self.limit)
                 return False
             self.open += 1
+            log.info("tab opened: %d of %d open", self.open, self.limit)
             return True
 
     def release(self) -> None:
         with self._lock:
             self.open = max(0, self.open - 1)
+        # The page's render context is dropped after this cleanup runs: collect a moment later.
+        timer = threading.Timer(3.0, give_memory_back)
+        timer.daemon = True
+        timer.start()
+
+
+
+def give_memory_back() -> None:
+    """Collect the closed tab's cycles and hand freed heap pages back to the OS (glibc keeps them otherwise)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
+    log.info("%d tabs open, %d simulations in memory", SESSIONS.open, simulations_in_memory())
 
 
 def _limit_from_env() -> int:
@@ -75,6 +101,7 @@ def Dashboard():
     lang = solara.use_reactive("en")
     view = solara.use_reactive(0)
     session = solara.use_memo(LiveSession, [])
+    solara.use_effect(lambda: session.close, [])  # the tab closed: free its simulation
     frame = solara.use_reactive(0)
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(60)

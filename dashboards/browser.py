@@ -34,12 +34,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(port: int | None = None, env: dict[str, str] | None = None,
-                   timeout_s: float = 90.0) -> Iterator[tuple[str, subprocess.Popen]]:
+def running_server(port: int | None = None, env: dict[str, str] | None = None, timeout_s: float = 90.0,
+                   args: tuple[str, ...] = ()) -> Iterator[tuple[str, subprocess.Popen]]:
     """Start the dashboard server; yield (url, process); stop it (the whole process group) afterwards."""
     port = port or free_port()
     log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"dashboard-{port}.log", "wb")
-    process = subprocess.Popen([sys.executable, "-m", "dashboards.serve", "--port", str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "dashboards.serve", "--port", str(port), *args],
                                env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
                                start_new_session=True)
     url = f"http://127.0.0.1:{port}/"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import weakref
 from typing import Any
 
 import numpy as np
@@ -47,10 +48,19 @@ class Settings:
         return with_levers(base_config(self.organisation, self.preset, self.days), dict(self.levers))
 
 
+LIVE: "weakref.WeakSet[LiveSession]" = weakref.WeakSet()  # every session object still alive (for the logs)
+
+
+def simulations_in_memory() -> int:
+    """Sessions that still hold a model (closed tabs drop theirs)."""
+    return sum(not session.closed for session in list(LIVE))
+
+
 class LiveSession:
     """The simulation of one tab. Thread-safe: the play loop and lever handlers share it."""
 
     def __init__(self, settings: Settings | None = None) -> None:
+        LIVE.add(self)
         self.lock = threading.RLock()
         self.reset(settings or Settings())
 
@@ -66,6 +76,15 @@ class LiveSession:
             self.model = DashboardModel(self.start_config, self.settings.seed)
             self.events: list[Event] = []
             self.pending: dict[str, Any] = {}
+
+    def close(self) -> None:
+        """Drop the model (the tab closed): its memory is freed even if a widget still holds this session."""
+        with self.lock:
+            self.model = None
+
+    @property
+    def closed(self) -> bool:
+        return self.model is None
 
     @property
     def day(self) -> int:
@@ -113,7 +132,7 @@ class LiveSession:
         """Simulate up to `days` days (not past the end); return how many were simulated."""
         done = 0
         with self.lock:
-            while done < days and not self.finished:
+            while done < days and not self.closed and not self.finished:
                 if self.pending:
                     event = Event(day=self.model.day, set=dict(self.pending))
                     self.model.schedule(event)

@@ -93,9 +93,13 @@ class StorySession:
         self.lock = threading.RLock()
         self.models = [DashboardModel(s.config, seed) for s in story.scenarios]
 
+    def close(self) -> None:
+        with self.lock:
+            self.models = []
+
     @property
     def day(self) -> int:
-        return self.models[0].day
+        return self.models[0].day if self.models else self.story.days
 
     @property
     def finished(self) -> bool:

@@ -113,11 +113,13 @@ def play_loop(session: LiveSession, playing: solara.Reactive[bool], speed: int, 
     """Step `speed` days per second in FRAMES_PER_SECOND batches, re-rendering after each batch."""
     interval = 1.0 / FRAMES_PER_SECOND
     carry = 0.0
-    while playing.value and not cancel.is_set():
+    while playing.value and not cancel.is_set() and not session.closed:
         started = time.perf_counter()
         carry += speed * interval
         days, carry = int(carry), carry - int(carry)
         session.step(days)
+        if session.closed:
+            return
         frame.set(frame.value + 1)
         if session.finished:
             playing.set(False)

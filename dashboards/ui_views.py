@@ -141,10 +141,11 @@ def StoriesView(lang: str, seed: int):
             cancel.wait(max(0.0, interval - (time.perf_counter() - started)))
 
     solara.use_thread(loop, dependencies=[playing.value, story_session], intrusive_cancel=False)
+    solara.use_effect(lambda: (story_session.close if story_session is not None else None), [story_session])
+    titles = solara.use_memo(lambda: {(load_story(n).title.get(lang) or n): n for n in names}, [lang])
     if story_session is None:
         return
     story = story_session.story
-    titles = solara.use_memo(lambda: {(load_story(n).title.get(lang) or n): n for n in names}, [lang])
     with solara.Row(style={"align-items": "center"}):
         current = next(t for t, n in titles.items() if n == name.value)
         solara.Select(text("stories.pick", lang), value=current, values=list(titles),

@@ -14,6 +14,7 @@ import logging
 import os
 import threading
 
+import ipywidgets
 import solara
 import solara.lab
 
@@ -66,7 +67,8 @@ def give_memory_back() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: nothing to trim
         pass
-    log.info("%d tabs open, %d simulations in memory", SESSIONS.open, simulations_in_memory())
+    log.info("%d tabs open, %d simulations in memory, %d widgets alive", SESSIONS.open, simulations_in_memory(),
+             sum(1 for o in gc.get_objects() if isinstance(o, ipywidgets.Widget)))
 
 
 def _limit_from_env() -> int:

@@ -110,12 +110,16 @@ def RunControls(session: LiveSession, lang: str, playing: solara.Reactive[bool],
 
 def play_loop(session: LiveSession, playing: solara.Reactive[bool], speed: int, frame: solara.Reactive[int],
               cancel) -> None:
-    """Step `speed` days per second in FRAMES_PER_SECOND batches, re-rendering after each batch."""
+    """Keep `speed` simulated days per second, re-rendering up to FRAMES_PER_SECOND times a second.
+
+    Days owed are counted from the clock, so a slow render means bigger steps, not a slower run.
+    """
     interval = 1.0 / FRAMES_PER_SECOND
-    carry = 0.0
+    carry, last = 0.0, time.perf_counter()
     while playing.value and not cancel.is_set() and not session.closed:
-        started = time.perf_counter()
-        carry += speed * interval
+        now = time.perf_counter()
+        carry += speed * min(now - last, 1.0)  # at most a second owed after a stall
+        last = now
         days, carry = int(carry), carry - int(carry)
         session.step(days)
         if session.closed:
@@ -124,7 +128,7 @@ def play_loop(session: LiveSession, playing: solara.Reactive[bool], speed: int, 
         if session.finished:
             playing.set(False)
             return
-        cancel.wait(max(0.0, interval - (time.perf_counter() - started)))
+        cancel.wait(max(0.0, interval - (time.perf_counter() - now)))
 
 
 @solara.component

@@ -87,7 +87,8 @@ def _grid_layout(days: int, lang: str, height: int, keys: bool = True) -> dict:
         anchor = str(index + 1) if index else ""
         layout[xaxis] = {"domain": [x0, x0 + width], "range": [0, days], "anchor": f"y{anchor}",
                          "gridcolor": "#eceff1", "zeroline": False, "tickfont": {"size": 12}}
-        layout[yaxis] = {"domain": [max(0.0, round(y1 - tall, 6)), min(1.0, round(y1, 6))], "anchor": f"x{anchor}", "gridcolor": "#eceff1",
+        domain = [max(0.0, round(y1 - tall, 6)), min(1.0, round(y1, 6))]
+        layout[yaxis] = {"domain": domain, "anchor": f"x{anchor}", "gridcolor": "#eceff1",
                          "zeroline": False, "tickfont": {"size": 12}, "automargin": True}
         if keys:
             title = f"<b>{text(title_key, lang)}</b>"

@@ -127,16 +127,20 @@ def _save(landscape: Landscape) -> None:
         pass  # a read-only home must not break the page: the memory cache still holds it
 
 
+def _find(key: str, grid: tuple[float, ...]) -> Landscape | None:
+    """Finished (memory, then disk) or running landscape for `key`; call with _LOCK held."""
+    found = _MEMORY.get(key) or _RUNNING.get(key)
+    if found is None:
+        found = _load(key, grid)
+        if found is not None:
+            _MEMORY[key] = found
+    return found
+
+
 def lookup(config: SimConfig, seed: int, grid: tuple[float, ...] = GRID) -> Landscape | None:
     """The landscape for these settings if finished or running, else None."""
-    key = key_of(config, seed, grid)
     with _LOCK:
-        found = _MEMORY.get(key) or _RUNNING.get(key)
-        if found is None:
-            found = _load(key, grid)
-            if found is not None:
-                _MEMORY[key] = found
-        return found
+        return _find(key_of(config, seed, grid), grid)
 
 
 def compute(config: SimConfig, seed: int, grid: tuple[float, ...] = GRID,
@@ -144,11 +148,7 @@ def compute(config: SimConfig, seed: int, grid: tuple[float, ...] = GRID,
     """Run every cell (in this thread), unless another thread is already doing this key: then wait for it."""
     key = key_of(config, seed, grid)
     with _LOCK:
-        existing = _MEMORY.get(key) or _RUNNING.get(key)
-        if existing is None:
-            existing = _load(key, grid)
-            if existing is not None:
-                _MEMORY[key] = existing
+        existing = _find(key, grid)
         if existing is None:
             landscape = Landscape(key, grid, [None] * len(grid) ** 2)
             _RUNNING[key] = landscape

@@ -90,8 +90,8 @@ def RunControls(session: LiveSession, lang: str, playing: solara.Reactive[bool],
 
     with solara.Div(classes=["run-bar"]):
         if playing.value:
-            solara.Button(text("pause", lang), icon_name="mdi-pause", color="warning", on_click=lambda: playing.set(False),
-                          classes=["btn-pause"])
+            solara.Button(text("pause", lang), icon_name="mdi-pause", color="warning",
+                          on_click=lambda: playing.set(False), classes=["btn-pause"])
         else:
             solara.Button(text("play", lang), icon_name="mdi-play", color="primary", disabled=session.finished,
                           on_click=lambda: playing.set(True), classes=["btn-play"])
@@ -101,7 +101,8 @@ def RunControls(session: LiveSession, lang: str, playing: solara.Reactive[bool],
                       disabled=session.finished, classes=["btn-week"])
         solara.Button(text("to_end", lang), icon_name="mdi-skip-forward", on_click=lambda: step(session.days),
                       outlined=True, disabled=session.finished, classes=["btn-end"])
-        solara.Button(text("reset", lang), icon_name="mdi-restore", on_click=reset, outlined=True, classes=["btn-reset"])
+        solara.Button(text("reset", lang), icon_name="mdi-restore", on_click=reset, outlined=True,
+                      classes=["btn-reset"])
         with solara.Div(style={"width": "150px", "margin-left": "8px"}):
             solara.Select(text("speed", lang), value=speed, values=list(SPEEDS), classes=["speed-select"])
         solara.HTML(tag="span", unsafe_innerHTML=f'{text("day", lang)} <span class="day-value">{day}</span> '
@@ -118,7 +119,7 @@ def play_loop(session: LiveSession, playing: solara.Reactive[bool], speed: int, 
     carry, last = 0.0, time.perf_counter()
     while playing.value and not cancel.is_set() and not session.closed:
         now = time.perf_counter()
-        carry += speed * min(now - last, 1.0)  # at most a second owed after a stall
+        carry += speed * min(now - last, 1.5 * interval)  # an overloaded server slows down, it does not pile up
         last = now
         days, carry = int(carry), carry - int(carry)
         session.step(days)
@@ -150,8 +151,8 @@ def LiveView(session: LiveSession, lang: str, playing: solara.Reactive[bool], sp
             lambda: daily_csv(session.model.recorder.daily, session.model.recorder.rows,
                               header={"organisation": settings.organisation, "preset": settings.preset,
                                       "seed": settings.seed, "events": session.events}),
-            filename=safe_filename(f"run-{settings.organisation}-{settings.preset}-seed{settings.seed}-day{session.day}",
-                                   "csv"),
+            filename=safe_filename(
+                f"run-{settings.organisation}-{settings.preset}-seed{settings.seed}-day{session.day}", "csv"),
             label=text("export_csv", lang), mime_type="text/csv")
         solara.FileDownload(lambda: chain_svg(now, start, lang).encode(), filename=safe_filename("chain", "svg"),
                             label="Chain (SVG)", mime_type="image/svg+xml")

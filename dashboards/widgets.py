@@ -99,13 +99,14 @@ def kpi_cards_html(kpis: Mapping[str, Kpi], lang: str, change_label: str | None 
         good = is_good(name, kpi.change)
         tone = "kpi-flat" if good is None else ("kpi-good" if good else "kpi-bad")
         since = change_label or text("vs_month1" if name in ("turnover", "profit") else "vs_day0", lang)
+        explanation = escape(text(f"kpi.{name}.help", lang))
         cards.append(
-            f'<div class="kpi-card" data-kpi="{name}" data-value="{kpi.value!r}" title="{escape(text(f"kpi.{name}.help", lang))}">'
+            f'<div class="kpi-card" data-kpi="{name}" data-value="{kpi.value!r}" title="{explanation}">'
             f'<div class="kpi-name">{escape(text(f"kpi.{name}", lang))}</div>'
             f'<div class="kpi-value">{escape(format_value(name, kpi.value))}</div>'
             f'<div class="kpi-change {tone}">{escape(format_value(name, kpi.change, signed=True))} '
             f'<span class="kpi-flat">{escape(since)}</span></div>'
-            f'<div class="kpi-help">{escape(text(f"kpi.{name}.help", lang))}</div></div>')
+            f'<div class="kpi-help">{explanation}</div></div>')
     return f'<div class="kpi-grid">{"".join(cards)}</div>'
 
 

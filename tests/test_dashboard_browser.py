@@ -118,7 +118,7 @@ def test_a_trainer_session_offline(server, browser):
     page.locator(".v-tab", has_text="Compare").click()
     page.locator(".btn-compare").click()
     page.wait_for_selector(".kpi-card[data-kpi=loyalty]", timeout=60_000)
-    page.wait_for_selector(".js-plotly-plot .legend", timeout=30_000)
+    page.wait_for_selector(".runs-legend", timeout=30_000)
     shot(page, "compare")
 
     page.locator(".v-tab", has_text="Landscape").click()

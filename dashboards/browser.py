@@ -27,6 +27,11 @@ VIEWPORT = {"width": 1280, "height": 800}
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
+def server_log(url: str) -> Path:
+    """Where `running_server` writes the output of the server at `url`."""
+    return Path(os.environ.get("TMPDIR", "/tmp")) / f"dashboard-{urlparse(url).port}.log"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -38,7 +43,7 @@ def running_server(port: int | None = None, env: dict[str, str] | None = None, t
                    args: tuple[str, ...] = ()) -> Iterator[tuple[str, subprocess.Popen]]:
     """Start the dashboard server; yield (url, process); stop it (the whole process group) afterwards."""
     port = port or free_port()
-    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"dashboard-{port}.log", "wb")
+    log = open(server_log(f"http://127.0.0.1:{port}/"), "wb")
     process = subprocess.Popen([sys.executable, "-m", "dashboards.serve", "--port", str(port), *args],
                                env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
                                start_new_session=True)

@@ -143,7 +143,8 @@ def LiveView(session: LiveSession, lang: str, playing: solara.Reactive[bool], sp
     figure = live_figure(session.series(*RAW_COLUMNS), session.event_days(), session.days, lang)
     LiveChart(figure, filename=safe_filename(f"dashboard-day{session.day}", "png")[:-4])
     solara.HTML(tag="div", unsafe_innerHTML=text("org.title", lang), classes=["section-title"])
-    Svg(organisation_svg(session.staff_snapshot(), session.team_snapshot(), lang), classes=("org-picture",))
+    organisation = organisation_svg(session.staff_snapshot(), session.team_snapshot(), lang)
+    Svg(organisation, classes=("org-picture",))
     solara.HTML(tag="div", unsafe_innerHTML=text("org.legend", lang), classes=["hint"])
     settings = session.settings
     with solara.Row(style={"align-items": "center", "margin": "8px 0"}):
@@ -155,5 +156,7 @@ def LiveView(session: LiveSession, lang: str, playing: solara.Reactive[bool], sp
                 f"run-{settings.organisation}-{settings.preset}-seed{settings.seed}-day{session.day}", "csv"),
             label=text("export_csv", lang), mime_type="text/csv")
         solara.FileDownload(lambda: chain_svg(now, start, lang).encode(), filename=safe_filename("chain", "svg"),
-                            label="Chain (SVG)", mime_type="image/svg+xml")
+                            label=f'{text("chain.title", lang).split(":")[0]} (SVG)', mime_type="image/svg+xml")
+        solara.FileDownload(organisation.encode(), filename=safe_filename(f"organisation-day{session.day}", "svg"),
+                            label=f'{text("org.team", lang)}s (SVG)', mime_type="image/svg+xml")
         solara.HTML(tag="span", unsafe_innerHTML=text("export_hint", lang), classes=["hint"])

@@ -6,12 +6,13 @@ Screenshots (1280x800) go to docs/screenshots/ for the guide and for a human to 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
 import pytest
 
-from dashboards.browser import VIEWPORT, chromium, offline, running_server, wait_ready
+from dashboards.browser import VIEWPORT, chromium, offline, running_server, server_log, wait_ready
 from dashboards.kpis import KPIS, format_value, kpi_values
 from dashboards.levers import base_config
 from sim import Event, simulate
@@ -24,6 +25,7 @@ SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 def server(tmp_path_factory):
     env = {"DASHBOARD_LANDSCAPE_POINTS": "3", "DASHBOARD_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))}
     with running_server(env=env) as (url, process):
+        assert f"Dashboard: {url}" in server_log(url).read_text(errors="replace")  # `make dashboard` prints the URL
         yield url
 
 
@@ -64,9 +66,11 @@ def test_a_trainer_session_offline(server, browser):
     wait_ready(page)
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)  # the charts render offline
 
+    customers = "document.querySelector('.kpi-card[data-kpi=customers] .kpi-value').textContent.trim()"
     choose(page, "org-select", "small")
-    page.wait_for_function("document.querySelector('.kpi-card[data-kpi=customers] .kpi-value')"
-                           ".textContent.trim() === '8,000'")
+    page.wait_for_function(f"{customers} === '8,000'")
+    choose(page, "org-select", "reference")  # the reference firm: 10 teams of 15, 20,000 customers
+    page.wait_for_function(f"{customers} === '20,000'")
     page.locator(".btn-week").click()
     page.wait_for_function("document.querySelector('.day-value').textContent === '7'")
 
@@ -87,11 +91,10 @@ def test_a_trainer_session_offline(server, browser):
     page.wait_for_timeout(500)
     assert page.locator(".js-plotly-plot .shapelayer path").count() > 0  # the lever move is marked
 
-    config = base_config("small", "baseline", 730)
-    expected_run = simulate(config.__class__(**{**config.__dict__, "events": (
-        Event(day=7, set={"policy.pressure": pressure}),)}), 0)
+    config = base_config("default", "baseline", 730)
+    expected_run = simulate(dataclasses.replace(config, events=(Event(day=7, set={"policy.pressure": pressure}),)), 0)
     daily = {name: expected_run.daily[name].to_numpy() for name in expected_run.daily}
-    start = {"customers": 8000.0, **{k[:-6]: v for k, v in expected_run.summary.items() if k.endswith("_start")}}
+    start = {k[:-6]: v for k, v in expected_run.summary.items() if k.endswith("_start")}
     expected = kpi_values(daily, start, 730)
     for name in KPIS:
         card = page.locator(f".kpi-card[data-kpi={name}]")

@@ -188,3 +188,11 @@ def test_server_binds_loopback_by_default_and_validates_its_arguments(capsys):
     with pytest.raises(SystemExit):
         parse(["--port", "70000"])
     assert "--port = 70000 is out of range" in capsys.readouterr().err
+
+
+def test_offline_assets_lists_what_is_missing_and_check_passes_when_installed(tmp_path):
+    from dashboards import offline_assets
+
+    assert offline_assets.missing(root=tmp_path) == list(offline_assets.PACKAGES)
+    assert offline_assets.missing() == []  # make test installed them into Solara's cache
+    assert offline_assets.main(["--check"]) == 0

@@ -19,6 +19,7 @@ import numpy as np
 from sim import Event, ServiceModel, SimConfig
 from sim.config import ConfigError, apply_event
 
+from .figures import rolling_mean
 from .kpis import Kpi, kpi_values
 from .levers import DEFAULT_DAYS, base_config, lever_spec, lever_values, with_levers
 
@@ -192,8 +193,6 @@ class LiveSession:
 
 def chain_values(session: LiveSession) -> tuple[dict[str, float], dict[str, float]]:
     """(today, day 0) values for the chain diagram: daily columns, 30-day money, the appreciation lever."""
-    from .figures import rolling_mean
-
     with session.lock:
         recorder = session.model.recorder
         rows = recorder.rows

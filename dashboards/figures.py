@@ -159,7 +159,8 @@ def heatmap_figure(pressures: Sequence[float], appreciations: Sequence[float], v
     """The landscape: rows = appreciation, columns = pressure, the current policy marked by a cross."""
     text_values = [[("" if np.isnan(v) else f"{v:.3g}") for v in row] for row in values]
     return {"data": [
-        {"type": "heatmap", "x": list(pressures), "y": list(appreciations), "z": values.tolist(),
+        {"type": "heatmap", "x": list(pressures), "y": list(appreciations),
+         "z": [[None if np.isnan(v) else float(v) for v in row] for row in values],  # JSON has no NaN
          "colorscale": colour_scale, "text": text_values, "texttemplate": "%{text}", "textfont": {"size": 13},
          "colorbar": {"title": {"text": title}}, "hovertemplate": "pressure %{x}<br>appreciation %{y}<br>%{z:.3f}"
                                                                  "<extra></extra>"},

@@ -196,3 +196,15 @@ def test_offline_assets_lists_what_is_missing_and_check_passes_when_installed(tm
     assert offline_assets.missing(root=tmp_path) == list(offline_assets.PACKAGES)
     assert offline_assets.missing() == []  # make test installed them into Solara's cache
     assert offline_assets.main(["--check"]) == 0
+
+
+def test_a_partly_computed_landscape_sends_no_nan_to_the_browser():
+    import json
+
+    from dashboards.figures import heatmap_figure
+
+    values = np.array([[0.5, np.nan], [np.nan, 0.7]])
+    spec = heatmap_figure((0.0, 1.0), (0.0, 1.0), values, "loyalty", (0.4, 0.5), "now")
+    z = spec["data"][0]["z"]
+    assert z == [[0.5, None], [None, 0.7]]
+    json.dumps(z, allow_nan=False)  # the widget protocol is strict JSON

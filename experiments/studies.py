@@ -1,0 +1,69 @@
+"""Optuna studies for calibration and optimisation: SQLite storage, resumption, batches of trials.
+
+A study is stored in `<study_dir>/<study_name>.db`. Rerunning a command with the same
+study name continues it up to the requested number of trials; a study made for a
+different problem (other parameters, ranges, targets or objectives) is refused rather
+than silently mixed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import optuna
+
+from experiments.analysis_common import study_storage
+from experiments.ranges import ParamRange
+from sim.config import ConfigError
+
+SETUP_KEY = "setup"
+DONE_STATES = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.FAIL)
+
+
+def open_study(study_dir: str | Path, study_name: str, directions: Sequence[str], sampler: optuna.samplers.BaseSampler,
+               setup: dict[str, Any]) -> tuple[optuna.Study, Path]:
+    """Create or load the study; refuse one whose recorded setup differs from `setup`."""
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    url, path = study_storage(study_dir, study_name)
+    study = optuna.create_study(storage=url, study_name=study_name, sampler=sampler, directions=list(directions),
+                                load_if_exists=True)
+    recorded = study.user_attrs.get(SETUP_KEY)
+    wanted = json.loads(json.dumps(setup))
+    if recorded is None:
+        study.set_user_attr(SETUP_KEY, wanted)
+    elif recorded != wanted:
+        changed = sorted(k for k in set(recorded) | set(wanted) if recorded.get(k) != wanted.get(k))
+        raise ConfigError(f"study {study_name!r} in {path} was made for a different problem (differs in: "
+                          f"{', '.join(changed)}); choose another study_name or delete the file to start again")
+    return study, path
+
+
+def distributions(ranges: Sequence[ParamRange]) -> dict[str, optuna.distributions.BaseDistribution]:
+    """Optuna search distributions over the ranges (integers stay integers)."""
+    return {r.path: (optuna.distributions.IntDistribution(int(np.ceil(r.low)), int(np.floor(r.high)))
+                     if r.integer else optuna.distributions.FloatDistribution(r.low, r.high)) for r in ranges}
+
+
+def done_trials(study: optuna.Study) -> int:
+    """Trials that finished (completed or failed); a trial left running by a crash is not counted."""
+    return sum(1 for t in study.trials if t.state in DONE_STATES)
+
+
+def ask_batch(study: optuna.Study, ranges: Sequence[ParamRange], size: int) -> tuple[list[optuna.Trial], np.ndarray]:
+    """Ask for `size` trials at once; return them and their parameter matrix (one row per trial)."""
+    space = distributions(ranges)
+    trials = [study.ask(space) for _ in range(size)]
+    matrix = np.array([[trial.params[r.path] for r in ranges] for trial in trials], dtype=float)
+    return trials, matrix
+
+
+def batch_size(batch: int | None, workers: int | None) -> int:
+    """Trials per batch: as given, else one per worker process."""
+    from experiments.batch import default_workers
+
+    if batch is not None:
+        return max(1, int(batch))
+    return default_workers() if workers is None else max(1, int(workers))

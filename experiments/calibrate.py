@@ -18,7 +18,6 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 import yaml
-from tqdm.auto import tqdm
 
 from experiments import analysis_common as common
 from experiments import studies
@@ -147,29 +146,19 @@ def run_calibration(config: SimConfig, seed: int, settings: Settings, ranges: Se
              "targets": [t.__dict__ for t in targets], "scenario": repr(config)}
     sampler = optuna.samplers.TPESampler(seed=settings.sample_seed)
     study, db_path = studies.open_study(settings.study_dir, settings.study_name, ["minimize"], sampler, setup)
-    size = studies.batch_size(settings.batch, settings.workers)
-    already = studies.done_trials(study)
-    with tqdm(total=settings.trials, initial=min(already, settings.trials), desc="calibration trials",
-              disable=not settings.progress, unit="trial") as bar:
-        while (remaining := settings.trials - studies.done_trials(study)) > 0:
-            trials, matrix = studies.ask_batch(study, ranges, min(size, remaining))
-            runs = common.run_design(config, ranges, matrix, fit_seeds, settings.workers, settings.chunk_size,
-                                     progress=False, evaluate=evaluate)
-            for point, trial in enumerate(trials):
-                mine = runs[runs["point"] == point]
-                if not mine["ok"].all():
-                    trial.set_user_attr("error", str(mine.loc[~mine["ok"], "error"].iloc[0]))
-                    study.tell(trial, state=optuna.trial.TrialState.FAIL)
-                    continue
-                simulated = {t.outcome: float(mine[t.outcome].mean()) for t in targets}
-                trial.set_user_attr("simulated", simulated)
-                value = loss(simulated, targets)
-                if math.isfinite(value):
-                    study.tell(trial, value)
-                else:
-                    trial.set_user_attr("error", "a target outcome was undefined (NaN) in this run")
-                    study.tell(trial, state=optuna.trial.TrialState.FAIL)
-            bar.update(len(trials))
+
+    def score(trial: Any, runs: pd.DataFrame) -> float | None:
+        simulated = {t.outcome: float(runs[t.outcome].mean()) for t in targets}
+        trial.set_user_attr("simulated", simulated)
+        value = loss(simulated, targets)
+        if not math.isfinite(value):
+            trial.set_user_attr("error", "a target outcome was undefined (NaN) in this run")
+            return None
+        return value
+
+    studies.run_trials(study, config, ranges, fit_seeds, settings.trials,
+                       studies.batch_size(settings.batch, settings.workers), score, evaluate, settings.workers,
+                       settings.chunk_size, settings.progress, description="calibration trials")
     completed = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
     if not completed:
         raise common.AnalysisError(f"no trial of study {settings.study_name!r} completed; see trials.csv "

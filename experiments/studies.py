@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import optuna
@@ -67,3 +67,36 @@ def batch_size(batch: int | None, workers: int | None) -> int:
     if batch is not None:
         return max(1, int(batch))
     return default_workers() if workers is None else max(1, int(workers))
+
+
+def run_trials(study: optuna.Study, config: Any, ranges: Sequence[ParamRange], seeds: Sequence[int], total: int,
+               size: int, score: Callable[[optuna.Trial, Any], Any], evaluate: Callable[[Any, int], Any],
+               workers: int | None = None, chunk_size: int | None = None, progress: bool = True,
+               description: str = "trials") -> None:
+    """Run trials in batches until the study has `total` finished trials.
+
+    Each batch's trials x seeds go to the worker pool together. `score(trial, runs)` gets the
+    trial and its runs (one row per seed, as from `run_design`) and returns the value(s) to
+    tell Optuna, or None to record the trial as failed (it may set user attributes first).
+    """
+    from tqdm.auto import tqdm
+
+    from experiments.analysis_common import run_design
+
+    with tqdm(total=total, initial=min(done_trials(study), total), desc=description, disable=not progress,
+              unit="trial") as bar:
+        while (remaining := total - done_trials(study)) > 0:
+            trials, matrix = ask_batch(study, ranges, min(size, remaining))
+            runs = run_design(config, ranges, matrix, seeds, workers, chunk_size, progress=False, evaluate=evaluate)
+            for point, trial in enumerate(trials):
+                mine = runs[runs["point"] == point]
+                if not mine["ok"].all():
+                    trial.set_user_attr("error", str(mine.loc[~mine["ok"], "error"].iloc[0]))
+                    values = None
+                else:
+                    values = score(trial, mine)
+                if values is None:
+                    study.tell(trial, state=optuna.trial.TrialState.FAIL)
+                else:
+                    study.tell(trial, values)
+            bar.update(len(trials))

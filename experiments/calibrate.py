@@ -1,4 +1,4 @@
-"""Calibration: `python -m experiments.calibrate targets=configs/targets/example.yaml`.
+"""Calibration: `python -m experiments.calibrate targets_file=configs/targets/example.yaml`.
 
 Fits chosen behaviour coefficients to a firm's target statistics (a YAML file: outcome,
 value, tolerance, weight) with Optuna's TPE sampler. Each trial runs the scenario over the
@@ -24,9 +24,11 @@ from experiments import studies
 from experiments.outcomes import check_names, measure
 from experiments.outputs import write_text
 from experiments.ranges import ParamRange, select
+from sim.compose import CONFIG_DIR
 from sim.config import ConfigError, SimConfig
 
 COMMAND = "calibrate"
+PROJECT_DIR = CONFIG_DIR.parent
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class Target:
 class Settings:
     """The settings of one calibration (see configs/calibrate.yaml)."""
 
-    targets: str = "configs/targets/example.yaml"
+    targets_file: str = "configs/targets/example.yaml"
     params: list = field(default_factory=list)
     bounds: dict = field(default_factory=dict)
     trials: int = 40
@@ -59,18 +61,23 @@ class Settings:
 
 
 def load_targets(path: str | Path) -> list[Target]:
-    """The targets in a YAML file; ConfigError naming the file and the bad entry if it is missing or wrong."""
+    """The targets in a YAML file; ConfigError naming the file and the bad entry if it is missing or wrong.
+
+    A relative path is looked up in the working directory, then in the project (for the shipped examples).
+    """
     path = Path(path)
+    if not path.is_file() and not path.is_absolute() and (PROJECT_DIR / path).is_file():
+        path = PROJECT_DIR / path  # the shipped examples, from any working directory
     if not path.is_file():
-        raise ConfigError(f"targets = {str(path)!r}: no such file (give a YAML file of target statistics, "
+        raise ConfigError(f"targets_file = {str(path)!r}: no such file (give a YAML file of target statistics, "
                           f"e.g. configs/targets/example.yaml)")
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise ConfigError(f"targets = {str(path)!r} cannot be read: {error}") from None
+        raise ConfigError(f"targets_file = {str(path)!r} cannot be read: {error}") from None
     entries = document.get("targets") if isinstance(document, dict) else None
     if not isinstance(entries, dict) or not entries:
-        raise ConfigError(f"targets = {str(path)!r} has no 'targets' mapping: expected targets: {{<outcome>: "
+        raise ConfigError(f"targets_file = {str(path)!r} has no 'targets' mapping: expected targets: {{<outcome>: "
                           f"{{value: <number>, tolerance: <number > 0>, weight: <number >= 0, optional>}}}}")
     targets = []
     for name, entry in entries.items():
@@ -102,7 +109,7 @@ def check(config: SimConfig, seed: int, values: dict[str, Any]) -> tuple[Setting
     if not settings.params:
         raise ConfigError("params: choose the coefficients to fit, e.g. [behaviour.engagement_base]")
     ranges = select(settings.params, settings.bounds)
-    return settings, ranges, load_targets(settings.targets)
+    return settings, ranges, load_targets(settings.targets_file)
 
 
 def loss(simulated: dict[str, float], targets: Sequence[Target]) -> float:
@@ -189,7 +196,7 @@ def _write_outputs(out_dir: Path, study: Any, settings: Settings, ranges: Sequen
     write_text(out_dir / "fitted.yaml", yaml.safe_dump({"fitted": fitted, "loss": float(best_loss),
                                                         "holdout_loss": float(holdout_loss),
                                                         "overrides": overrides}, sort_keys=False))
-    write_text(out_dir / "targets.yaml", yaml.safe_dump({"source": str(settings.targets),
+    write_text(out_dir / "targets.yaml", yaml.safe_dump({"source": str(settings.targets_file),
                                                          "targets": {t.outcome: {"value": t.value,
                                                                                  "tolerance": t.tolerance,
                                                                                  "weight": t.weight}

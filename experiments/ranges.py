@@ -103,21 +103,17 @@ def select(selection: Iterable[str], bounds: Mapping[str, Sequence[float]] | Non
 
     Args:
         selection: group names, section names or dotted paths (see :func:`expand`).
-        bounds: user overrides ``{path: [low, high]}``; each must be a selected path and lie
-            within that field's allowed range.
+        bounds: user overrides ``{path: [low, high]}``; each must name a parameter and lie within
+            its allowed range (bounds of parameters not selected are checked, then unused).
     """
     params = all_params()
-    bounds = dict(bounds or {})
-    paths = expand(selection)
-    for path in bounds:
-        if path not in paths:
-            raise ConfigError(f"bounds.{path}: not among the parameters to vary ({', '.join(paths)})")
-    ranges = []
-    for path in paths:
-        f, default = params[path]
-        override = _checked_bounds(path, bounds[path], f) if path in bounds else None
-        ranges.append(_from_field(path, f, default, override))
-    return ranges
+    checked = {}
+    for path, pair in dict(bounds or {}).items():
+        if path not in params:
+            raise ConfigError(f"bounds.{path}: not a parameter; expected a dotted path such as policy.pressure "
+                              f"(docs/configuration.md lists them)")
+        checked[path] = _checked_bounds(path, pair, params[path][0])
+    return [_from_field(path, params[path][0], params[path][1], checked.get(path)) for path in expand(selection)]
 
 
 def _checked_bounds(path: str, pair: Any, f: dataclasses.Field) -> tuple[float, float]:

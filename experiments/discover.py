@@ -85,7 +85,13 @@ def latin_hypercube(ranges: Sequence[ParamRange], samples: int, seed: int) -> np
 
 
 def find_boxes(inputs: pd.DataFrame, of_interest: np.ndarray, settings: Settings) -> list[Box]:
-    """Run PRIM; for each box keep the peeling step with the highest coverage at the required density."""
+    """Run PRIM (ema-workbench) and return up to `max_boxes` boxes in which cases of interest concentrate.
+
+    For each box the peeling step kept is the one with the highest coverage at the required
+    density (the earliest such step, so no more restricted than needed). Restrictions whose
+    quasi-p-value is above 0.05 are incidental peels; they are released when the box keeps
+    the required density without them, so the words name only what matters.
+    """
     logging.getLogger("EMA").setLevel(logging.WARNING)  # its per-box INFO lines would swamp the command's output
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # ema-workbench warns about optional parallel back-ends on import
@@ -103,16 +109,58 @@ def find_boxes(inputs: pd.DataFrame, of_interest: np.ndarray, settings: Settings
             dense = trajectory[trajectory["density"] >= settings.min_density]
             if dense.empty:
                 break
-            step = int(dense.sort_values(["coverage", "res_dim"], ascending=[False, True]).index[0])
+            best_coverage = dense["coverage"].max()
+            step = int(dense.index[np.isclose(dense["coverage"], best_coverage)].min())
             found.select(step)
             limits = _restricted(found.box_lims[step], initial)
             if not limits:
                 break
-            qp = found.qp[step] if step < len(found.qp) else {}
-            boxes.append(Box(number, limits, float(found.coverage), float(found.density), float(found.mass),
-                             int(round(found.mass * len(inputs))),
+            qp = found.qp[step]
+            remaining = np.asarray(found.yi_initial)
+            limits = _release_incidental(limits, qp, inputs.iloc[remaining], of_interest[remaining],
+                                         settings.min_density)
+            coverage, density, mass, runs = _box_stats(limits, inputs, of_interest, remaining)
+            boxes.append(Box(number, limits, coverage, density, mass, runs,
                              {k: _quasi_p(v) for k, v in qp.items() if k in limits}))
     return boxes
+
+
+def _inside(limits: dict[str, tuple[float | None, float | None]], inputs: pd.DataFrame) -> np.ndarray:
+    inside = np.ones(len(inputs), dtype=bool)
+    for path, (low, high) in limits.items():
+        if low is not None:
+            inside &= inputs[path].to_numpy() >= low
+        if high is not None:
+            inside &= inputs[path].to_numpy() <= high
+    return inside
+
+
+def _box_stats(limits: dict[str, tuple[float | None, float | None]], inputs: pd.DataFrame, of_interest: np.ndarray,
+               remaining: np.ndarray) -> tuple[float, float, float, int]:
+    """Coverage (of all cases of interest), density, mass (of all runs) and runs of a box over the data PRIM had."""
+    inside = _inside(limits, inputs.iloc[remaining])
+    hits = of_interest[remaining][inside]
+    total = max(int(of_interest.sum()), 1)
+    return float(hits.sum() / total), float(hits.mean()) if inside.any() else 0.0, \
+        float(inside.sum() / len(inputs)), int(inside.sum())
+
+
+def _release_incidental(limits: dict[str, tuple[float | None, float | None]], qp: dict[str, Any],
+                        inputs: pd.DataFrame, of_interest: np.ndarray, min_density: float
+                        ) -> dict[str, tuple[float | None, float | None]]:
+    """Drop the sides with quasi-p > 0.05 one by one (least significant first) while density stays high enough."""
+    sides = [(float(qp[path][i]), path, i) for path in limits for i in (0, 1)
+             if limits[path][i] is not None and float(qp[path][i]) > 0.05]
+    for _, path, i in sorted(sides, reverse=True):
+        trial = dict(limits)
+        low, high = trial[path]
+        trial[path] = (None, high) if i == 0 else (low, None)
+        if trial[path] == (None, None):
+            del trial[path]
+        inside = _inside(trial, inputs)
+        if trial and inside.any() and of_interest[inside].mean() >= min_density:
+            limits = trial
+    return limits
 
 
 def _restricted(limits: pd.DataFrame, initial: pd.DataFrame) -> dict[str, tuple[float | None, float | None]]:

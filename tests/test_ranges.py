@@ -60,3 +60,13 @@ def test_user_bounds_override_the_metadata_and_values_become_valid_config_values
     problem = ranges.problem([staffing, delay])
     assert problem["names"] == ["policy.staffing", "policy.hiring_delay_days"]
     assert problem["bounds"][1] == list(param_info("policy.hiring_delay_days")["range"])
+
+
+def test_the_analysis_guide_lists_every_outcome():
+    from pathlib import Path
+
+    from experiments.outcomes import OUTCOMES
+
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "analysis.md").read_text()
+    missing = [name for name in OUTCOMES if f"| `{name}` |" not in guide]
+    assert not missing, f"docs/analysis.md does not list: {missing}"

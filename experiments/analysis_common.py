@@ -9,6 +9,7 @@ every other top-level key is one of the command's own settings (`method=sobol`, 
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 import io
 import sys
 from pathlib import Path
@@ -30,6 +31,15 @@ HYDRA_INFO_FLAGS = ("--help", "-h", "--hydra-help", "--cfg", "-c", "--info", "-i
 
 class AnalysisError(RuntimeError):
     """An analysis could not produce a valid result (failed runs, nothing to analyse)."""
+
+
+@dataclass
+class PoolSettings:
+    """How the runs of an analysis are spread over worker processes (shared by every command)."""
+
+    workers: int | None = None  # None: every usable core; 1: no pool
+    chunk_size: int | None = None  # runs per task sent to a worker; None: automatic
+    progress: bool = True
 
 
 def settings_from(kind: type, values: Mapping[str, Any] | None, where: str) -> Any:
@@ -127,11 +137,11 @@ def run_or_exit(body: Callable[[], Any]) -> Any:
 
 
 def launch(command: str, check: Callable[[SimConfig, int, dict], Any],
-           body: Callable[[SimConfig, int, Any, Path], Any]) -> None:
+           body: Callable[..., Any]) -> None:
     """The command-line shell of an analysis: check the input, then run `body` as a Hydra app.
 
-    `check(config, seed, settings)` returns the validated settings passed on to
-    `body(config, seed, checked, output_dir)`. Hydra saves the composed config in
+    `check(config, seed, settings)` returns a tuple of validated settings, passed on as
+    `body(config, seed, *checked, output_dir)`. Hydra saves the composed config in
     `<output_dir>/.hydra/config.yaml`, so `--config-path <output_dir>/.hydra --config-name config`
     reruns the analysis.
     """
@@ -142,7 +152,7 @@ def launch(command: str, check: Callable[[SimConfig, int, dict], Any],
     def task(cfg: Any) -> None:
         def body_of_run() -> Any:
             config, seed, values = split_config(cfg)
-            return body(config, seed, check(config, seed, values), hydra_output_dir())
+            return body(config, seed, *check(config, seed, values), hydra_output_dir())
 
         run_or_exit(body_of_run)
 

@@ -42,7 +42,7 @@ class Target:
 
 
 @dataclass
-class Settings:
+class Settings(common.PoolSettings):
     """The settings of one calibration (see configs/calibrate.yaml)."""
 
     targets_file: str = "configs/targets/example.yaml"
@@ -55,9 +55,6 @@ class Settings:
     study_name: str = "calibrate"
     study_dir: str = "outputs/studies"
     sample_seed: int = 0
-    workers: int | None = None
-    chunk_size: int | None = None
-    progress: bool = True
 
 
 def load_targets(path: str | Path) -> list[Target]:
@@ -258,8 +255,7 @@ def _plot(study: Any, fit: pd.DataFrame, holdout: pd.DataFrame) -> Any:
 
 
 def main() -> None:
-    common.launch(COMMAND, check, lambda config, seed, checked, out_dir: run_calibration(config, seed, *checked,
-                                                                                         out_dir))
+    common.launch(COMMAND, check, run_calibration)
 
 
 if __name__ == "__main__":

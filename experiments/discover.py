@@ -27,7 +27,7 @@ COMMAND = "discover"
 
 
 @dataclass
-class Settings:
+class Settings(common.PoolSettings):
     """The settings of one discovery (see configs/discover.yaml)."""
 
     params: list = field(default_factory=lambda: ["levers", "uncertainties"])
@@ -42,9 +42,6 @@ class Settings:
     peel_alpha: float = 0.05
     mass_min: float = 0.05
     max_boxes: int = 3
-    workers: int | None = None
-    chunk_size: int | None = None
-    progress: bool = True
 
 
 @dataclass(frozen=True)
@@ -281,8 +278,7 @@ def _edges(limits: tuple[float | None, float | None], data: pd.Series) -> tuple[
 
 
 def main() -> None:
-    common.launch(COMMAND, check, lambda config, seed, checked, out_dir: run_discovery(config, seed, *checked,
-                                                                                       out_dir))
+    common.launch(COMMAND, check, run_discovery)
 
 
 if __name__ == "__main__":

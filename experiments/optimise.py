@@ -55,7 +55,7 @@ class Constraint:
 
 
 @dataclass
-class Settings:
+class Settings(common.PoolSettings):
     """The settings of one optimisation (see configs/optimise.yaml)."""
 
     params: list = field(default_factory=lambda: ["policy.pressure", "policy.appreciation"])
@@ -69,9 +69,6 @@ class Settings:
     study_name: str = "optimise"
     study_dir: str = "outputs/studies"
     sample_seed: int = 0
-    workers: int | None = None
-    chunk_size: int | None = None
-    progress: bool = True
 
 
 def _objectives(entries: Any) -> list[Objective]:
@@ -311,8 +308,7 @@ def _plot(table: pd.DataFrame, objectives: Sequence[Objective]) -> Any:
 
 
 def main() -> None:
-    common.launch(COMMAND, check, lambda config, seed, checked, out_dir: run_optimisation(config, seed, *checked,
-                                                                                          out_dir))
+    common.launch(COMMAND, check, run_optimisation)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ COMMAND = "sensitivity"
 
 
 @dataclass
-class Settings:
+class Settings(common.PoolSettings):
     """The settings of one sensitivity analysis (see configs/sensitivity.yaml)."""
 
     method: str = "morris"
@@ -52,9 +52,6 @@ class Settings:
     conf_level: float = 0.95
     resamples: int = 100
     top: int = 3
-    workers: int | None = None
-    chunk_size: int | None = None
-    progress: bool = True
 
 
 def check(config: SimConfig, seed: int, values: dict[str, Any]) -> tuple[Settings, list[ParamRange]]:
@@ -213,8 +210,7 @@ def run_sensitivity(config: SimConfig, seed: int, settings: Settings, ranges: Se
 
 
 def main() -> None:
-    common.launch(COMMAND, check, lambda config, seed, checked, out_dir: run_sensitivity(config, seed, *checked,
-                                                                                          out_dir))
+    common.launch(COMMAND, check, run_sensitivity)
 
 
 if __name__ == "__main__":

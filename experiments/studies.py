@@ -60,13 +60,17 @@ def ask_batch(study: optuna.Study, ranges: Sequence[ParamRange], size: int) -> t
     return trials, matrix
 
 
+TRIALS_PER_WORKER = 4  # each batch starts a fresh worker pool (experiments.batch), so batches should not be tiny
+
+
 def batch_size(batch: int | None, workers: int | None) -> int:
-    """Trials per batch: as given, else one per worker process."""
+    """Trials per batch: as given; else four per worker process (one trial at a time without a pool)."""
     from experiments.batch import default_workers
 
     if batch is not None:
         return max(1, int(batch))
-    return default_workers() if workers is None else max(1, int(workers))
+    workers = default_workers() if workers is None else max(1, int(workers))
+    return 1 if workers == 1 else TRIALS_PER_WORKER * workers
 
 
 def run_trials(study: optuna.Study, config: Any, ranges: Sequence[ParamRange], seeds: Sequence[int], total: int,

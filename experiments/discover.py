@@ -203,17 +203,20 @@ def run_discovery(config: SimConfig, seed: int, settings: Settings, ranges: Sequ
                              settings.progress, evaluate, description="discovery runs")
     values = runs[settings.outcome].to_numpy(dtype=float)
     runs["of_interest"] = (values < settings.threshold) if settings.below else (values > settings.threshold)
+    runs["defined"] = np.isfinite(values)
     common.write_runs(out_dir, runs, {"outcome": settings.outcome, "threshold": settings.threshold,
                                       "below": settings.below, "parameters": [r.path for r in ranges]})
     common.require_all_ok(runs)
-    of_interest = runs["of_interest"].to_numpy()
+    cases = runs[runs["defined"]].reset_index(drop=True)
+    of_interest = cases["of_interest"].to_numpy()
     verb = "below" if settings.below else "above"
-    share = f"{settings.outcome} ended {verb} {settings.threshold:g} in {of_interest.sum()} of {len(runs)} runs " \
+    share = f"{settings.outcome} ended {verb} {settings.threshold:g} in {of_interest.sum()} of {len(cases)} runs " \
             f"({of_interest.mean():.0%})."
+    if len(cases) < len(runs):
+        share += f" {len(runs) - len(cases)} runs where {settings.outcome} was undefined (NaN) are left out."
     boxes: list[Box] = []
-    if 0 < of_interest.sum() < len(runs):
-        inputs = runs[[r.path for r in ranges]].astype(float).reset_index(drop=True)
-        boxes = find_boxes(inputs, of_interest, settings)
+    if 0 < of_interest.sum() < len(cases):
+        boxes = find_boxes(cases[[r.path for r in ranges]].astype(float), of_interest, settings)
     words = [box_in_words(box, settings) for box in boxes] or [
         f"- PRIM found no box in which at least {settings.min_density:.0%} of runs end {verb} "
         f"{settings.threshold:g}: collapses are not concentrated in a region of the sampled space "
@@ -223,7 +226,7 @@ def run_discovery(config: SimConfig, seed: int, settings: Settings, ranges: Sequ
                            "mass": b.mass, "runs": b.runs} for b in boxes for path, (low, high) in b.limits.items()],
                          columns=["box", "parameter", "low", "high", "quasi_p", "coverage", "density", "mass", "runs"])
     common.write_csv(out_dir / "boxes.csv", table)
-    plots = _plot_boxes(runs, boxes, settings, out_dir)
+    plots = _plot_boxes(cases, boxes, settings, out_dir)
     meaning = OUTCOMES[settings.outcome].meaning
     design_text = (f"{settings.samples} Latin-hypercube points x {len(seeds)} seed(s) = {len(runs)} runs of "
                    f"{config.days} days ({config.organisation.teams} teams, {config.market.customers_per_team} "

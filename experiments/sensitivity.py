@@ -90,9 +90,12 @@ def sample_design(method: str, problem: dict[str, Any], settings: Settings) -> n
 def analyse(method: str, problem: dict[str, Any], design: np.ndarray, response: np.ndarray,
             settings: Settings, outcome: str) -> pd.DataFrame:
     """SALib indices of one outcome: one row per parameter (an outcome that did not vary gives NaNs)."""
-    rows = pd.DataFrame({"outcome": outcome, "parameter": problem["names"]})
-    if not np.all(np.isfinite(response)) or np.ptp(response) == 0:
-        return rows.assign(**{c: np.nan for c in _index_columns(method)})
+    rows = pd.DataFrame({"outcome": outcome, "parameter": problem["names"], "note": ""})
+    undefined = int(np.sum(~np.isfinite(response)))
+    if undefined or np.ptp(response) == 0:
+        note = (f"undefined (NaN) at {undefined} of {len(response)} design points" if undefined
+                else "did not vary over the design")
+        return rows.assign(note=note, **{c: np.nan for c in _index_columns(method)})
     if method == "morris":
         from SALib.analyze import morris
 
@@ -118,7 +121,8 @@ def drivers_in_words(method: str, indices: pd.DataFrame, top: int = 3) -> list[s
         meaning = OUTCOMES[outcome].meaning if outcome in OUTCOMES else outcome
         key = "mu_star" if method == "morris" else "ST"
         if table[key].isna().all():
-            sentences.append(f"- **{outcome}** ({meaning}) did not vary over the design: no driver can be named.")
+            note = table["note"].iloc[0] if "note" in table else "did not vary over the design"
+            sentences.append(f"- **{outcome}** ({meaning}) {note}: no driver can be named.")
             continue
         ranked = table.sort_values(key, ascending=False).head(top)
         if method == "morris":

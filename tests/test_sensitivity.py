@@ -39,13 +39,18 @@ def test_morris_mu_star_is_the_change_across_the_whole_range():
     assert indices["mu_star"].tolist() == pytest.approx([6.0, 0.0])
 
 
-def test_an_outcome_that_does_not_vary_is_reported_not_crashed():
+def test_an_outcome_that_does_not_vary_or_is_undefined_is_reported_not_crashed():
     problem = {"num_vars": 2, "names": ["a", "b"], "bounds": [[0, 1], [0, 1]]}
     settings = Settings(trajectories=4)
     design = sample_design("morris", problem, settings)
     indices = analyse("morris", problem, design, np.zeros(len(design)), settings, "flat")
     assert indices["mu_star"].isna().all()
     assert "did not vary" in drivers_in_words("morris", indices)[0]
+    response = np.where(design[:, 0] > 0.5, np.nan, design[:, 1])
+    undefined = analyse("morris", problem, design, response, settings, "partly")
+    assert undefined["mu_star"].isna().all()
+    assert f"undefined (NaN) at {int(np.isnan(response).sum())} of {len(design)}" in drivers_in_words(
+        "morris", undefined)[0]
 
 
 @pytest.mark.slow
@@ -75,7 +80,7 @@ def test_sobol_command_end_to_end(tmp_path):
                        "base_samples=4", "outcomes=[loyalty_end]", "workers=1", f"hydra.run.dir={out}", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     indices = pd.read_csv(out / "indices.csv")
-    assert list(indices.columns) == ["outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf"]
+    assert list(indices.columns) == ["outcome", "parameter", "note", "S1", "S1_conf", "ST", "ST_conf"]
     assert len(pd.read_parquet(out / "runs.parquet")) == 4 * (2 + 2)
     assert "with interactions" in (out / "report.md").read_text()
 

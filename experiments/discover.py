@@ -9,6 +9,7 @@ one peeling-trajectory plot per box and report.md, which states each box in plai
 
 from __future__ import annotations
 
+import inspect
 import logging
 import warnings
 from dataclasses import dataclass, field
@@ -94,8 +95,10 @@ def find_boxes(inputs: pd.DataFrame, of_interest: np.ndarray, settings: Settings
         warnings.simplefilter("ignore")  # ema-workbench warns about optional parallel back-ends on import
         from ema_workbench.analysis import prim
 
-        finder = prim.Prim(inputs, of_interest.astype(int), threshold=settings.min_density,
-                           peel_alpha=settings.peel_alpha, mass_min=settings.mass_min)
+        options = {"peel_alpha": settings.peel_alpha, "mass_min": settings.mass_min}
+        if "threshold" in inspect.signature(prim.Prim).parameters:  # ema-workbench 2.x; 3.x has no threshold
+            options["threshold"] = settings.min_density
+        finder = prim.Prim(inputs, of_interest.astype(int), **options)
         initial = finder.box_init
         boxes: list[Box] = []
         for number in range(1, settings.max_boxes + 1):
@@ -112,7 +115,7 @@ def find_boxes(inputs: pd.DataFrame, of_interest: np.ndarray, settings: Settings
             limits = _restricted(found.box_lims[step], initial)
             if not limits:
                 break
-            qp = found.qp[step]
+            qp = (found.qp if hasattr(found, "qp") else found.p_values)[step]  # renamed in ema-workbench 3
             remaining = np.asarray(found.yi_initial)
             limits = _release_incidental(limits, qp, inputs.iloc[remaining], of_interest[remaining],
                                          settings.min_density)

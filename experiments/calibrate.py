@@ -149,7 +149,8 @@ def run_calibration(config: SimConfig, seed: int, settings: Settings, ranges: Se
     setup = {"parameters": {r.path: [r.low, r.high] for r in ranges}, "fit_seeds": fit_seeds,
              "targets": [t.__dict__ for t in targets], "scenario": repr(config)}
     sampler = optuna.samplers.TPESampler(seed=settings.sample_seed)
-    study, db_path = studies.open_study(settings.study_dir, settings.study_name, ["minimize"], sampler, setup)
+    study, db_path = studies.open_study(settings.study_dir, settings.study_name, ["minimize"], sampler, setup,
+                                        start=studies.current_values(config, ranges))
 
     def score(trial: Any, runs: pd.DataFrame) -> float | None:
         simulated = {t.outcome: float(runs[t.outcome].mean()) for t in targets}
@@ -208,6 +209,9 @@ def _write_outputs(out_dir: Path, study: Any, settings: Settings, ranges: Sequen
                f"seed(s) (loss {best_loss:.3g}) and {within_holdout} of {len(targets)} on the "
                f"{len(holdout_seeds)} held-out seed(s) (loss {holdout_loss:.3g}). A loss of 1 means every target "
                f"is missed by one tolerance on average.")
+    start = studies.current_trial(study)
+    if start is not None:
+        verdict += f" The scenario's own values (trial {start.number}) gave a loss of {start.value:.3g}."
     if holdout_loss > 2 * max(best_loss, 0.5):
         verdict += (" The held-out loss is much larger than the fitting loss: the fit leans on the noise of the "
                     "fitting seeds; use more seeds.")

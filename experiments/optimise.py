@@ -154,6 +154,7 @@ def trial_table(study: Any, ranges: Sequence[ParamRange], objectives: Sequence[O
         row = {"trial": trial.number, **{r.path: r.value(trial.params[r.path]) for r in ranges}}
         row.update({name: means.get(name, np.nan) for name in _shown_outcomes(objectives, constraints)})
         row["feasible"] = all(v <= 0 for v in trial.user_attrs.get("constraint", []))
+        row["current"] = bool(trial.user_attrs.get("current", False))
         rows.append(row)
     table = pd.DataFrame(rows)
     if table.empty:
@@ -217,6 +218,18 @@ def policy_in_words(name: str, row: pd.Series, ranges: Sequence[ParamRange], con
     return f"- **{name}** (trial {int(row['trial'])}): {'; '.join(changes)}. Expected: {results}."
 
 
+def current_in_words(table: pd.DataFrame, constraints: Sequence[Constraint], shown: Sequence[str]) -> str:
+    """What the scenario's current lever settings give, and which constraints they break."""
+    current = table[table["current"]]
+    if current.empty:
+        return "- The current settings lie outside the searched ranges, so they were not evaluated."
+    row = current.iloc[0]
+    results = ", ".join(f"{n} {OUTCOMES[n].show(row[n])}" for n in shown)
+    broken = [c.words() for c in constraints if c.violation(row[c.outcome]) > 0]
+    verdict = f"breaks {'; '.join(broken)}" if broken else "meets every constraint"
+    return f"- For comparison, **the current settings** (trial {int(row['trial'])}) give {results}; they {verdict}."
+
+
 def run_optimisation(config: SimConfig, seed: int, settings: Settings, ranges: Sequence[ParamRange],
                      objectives: Sequence[Objective], constraints: Sequence[Constraint], out_dir: Path,
                      evaluate: Callable[[SimConfig, int], dict[str, float]] = measure) -> dict[str, Any]:
@@ -227,7 +240,8 @@ def run_optimisation(config: SimConfig, seed: int, settings: Settings, ranges: S
              "objectives": [o.__dict__ for o in objectives], "constraints": [c.__dict__ for c in constraints],
              "scenario": repr(config)}
     study, db_path = studies.open_study(settings.study_dir, settings.study_name, [o.direction for o in objectives],
-                                        make_sampler(settings.sampler, settings.sample_seed), setup)
+                                        make_sampler(settings.sampler, settings.sample_seed), setup,
+                                        start=studies.current_values(config, ranges))
     shown = _shown_outcomes(objectives, constraints)
 
     def score(trial: Any, runs: pd.DataFrame) -> list[float] | None:
@@ -256,6 +270,7 @@ def run_optimisation(config: SimConfig, seed: int, settings: Settings, ranges: S
     common.write_csv(out_dir / "front.csv", front)
     common.save_figure(_plot(table, objectives), out_dir / "front.png")
     words = [policy_in_words(name, row, ranges, config, shown) for name, row in recommended]
+    words.append(current_in_words(table, constraints, shown))
     if not words:
         words = [f"- No trial met every constraint ({'; '.join(c.words() for c in constraints)}). Loosen them, "
                  f"widen the levers' bounds or run more trials."]

@@ -24,8 +24,12 @@ DONE_STATES = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.FAIL)
 
 
 def open_study(study_dir: str | Path, study_name: str, directions: Sequence[str], sampler: optuna.samplers.BaseSampler,
-               setup: dict[str, Any]) -> tuple[optuna.Study, Path]:
-    """Create or load the study; refuse one whose recorded setup differs from `setup`."""
+               setup: dict[str, Any], start: dict[str, Any] | None = None) -> tuple[optuna.Study, Path]:
+    """Create or load the study; refuse one whose recorded setup differs from `setup`.
+
+    A new study's first trial is `start` (the scenario's current values), so the report can
+    compare every candidate with what the firm does now.
+    """
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     url, path = study_storage(study_dir, study_name)
     study = optuna.create_study(storage=url, study_name=study_name, sampler=sampler, directions=list(directions),
@@ -34,6 +38,8 @@ def open_study(study_dir: str | Path, study_name: str, directions: Sequence[str]
     wanted = json.loads(json.dumps(setup))
     if recorded is None:
         study.set_user_attr(SETUP_KEY, wanted)
+        if start:
+            study.enqueue_trial(dict(start), user_attrs={"current": True})
     elif recorded != wanted:
         changed = sorted(k for k in set(recorded) | set(wanted) if recorded.get(k) != wanted.get(k))
         raise ConfigError(f"study {study_name!r} in {path} was made for a different problem (differs in: "
@@ -45,6 +51,24 @@ def distributions(ranges: Sequence[ParamRange]) -> dict[str, optuna.distribution
     """Optuna search distributions over the ranges (integers stay integers)."""
     return {r.path: (optuna.distributions.IntDistribution(int(np.ceil(r.low)), int(np.floor(r.high)))
                      if r.integer else optuna.distributions.FloatDistribution(r.low, r.high)) for r in ranges}
+
+
+def current_values(config: Any, ranges: Sequence[ParamRange]) -> dict[str, Any] | None:
+    """The scenario's own values of the searched parameters, if all lie within the searched ranges."""
+    values = {}
+    for r in ranges:
+        section, key = r.path.split(".")
+        value = getattr(getattr(config, section), key)
+        if not r.low <= value <= r.high:
+            return None
+        values[r.path] = value
+    return values
+
+
+def current_trial(study: optuna.Study) -> optuna.trial.FrozenTrial | None:
+    """The completed trial of the scenario's current values, if the study has one."""
+    return next((t for t in study.trials if t.user_attrs.get("current")
+                 and t.state == optuna.trial.TrialState.COMPLETE), None)
 
 
 def done_trials(study: optuna.Study) -> int:

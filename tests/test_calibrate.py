@@ -82,6 +82,8 @@ def test_calibrate_command_end_to_end_and_resume(tmp_path):
     assert trials["number"].tolist() == [0, 1, 2, 3, 4]
     report = (tmp_path / "second" / "report.md").read_text()
     assert "behaviour.engagement_base =" in report and "held-out" in report
+    assert "The scenario's own values (trial 0) gave a loss of" in report
+    assert trials.loc[0, "params_behaviour.engagement_base"] == 0.6
     other = run_command("calibrate", *[c for c in common if not c.startswith("params")],
                         "params=[behaviour.exhaustion_base]", "trials=5", f"hydra.run.dir={tmp_path / 'third'}",
                         cwd=tmp_path)

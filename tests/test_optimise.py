@@ -78,6 +78,8 @@ def test_optimise_command_end_to_end_and_resume(tmp_path):
     assert trials["trial"].tolist() == list(range(7))
     report = (tmp_path / "second" / "report.md").read_text()
     assert "## Recommended policies" in report and "burnout_share_end <= 10.0%" in report
+    assert "**the current settings** (trial 0)" in report
+    assert trials.loc[0, "current"] and trials.loc[0, "policy.pressure"] == 0.4 and not trials["current"][1:].any()
     assert (tmp_path / "second" / "front.png").stat().st_size > 1000
 
 

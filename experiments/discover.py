@@ -25,6 +25,7 @@ from experiments.ranges import ParamRange, select
 from sim.config import ConfigError, SimConfig
 
 COMMAND = "discover"
+SIGNIFICANCE = 0.05  # quasi-p-value at or below which a box's restriction is taken as real
 
 
 @dataclass
@@ -56,6 +57,12 @@ class Box:
     mass: float      # share of all runs that fall in the box
     runs: int
     quasi_p: dict[str, float]
+    core_density: float = float("nan")  # density with only the significant restrictions (quasi-p <= 0.05)
+    core_runs: int = 0
+
+    @property
+    def significant(self) -> list[str]:
+        return [path for path in self.limits if self.quasi_p.get(path, 1.0) <= SIGNIFICANCE]
 
 
 def check(config: SimConfig, seed: int, values: dict[str, Any]) -> tuple[Settings, list[ParamRange]]:
@@ -120,8 +127,10 @@ def find_boxes(inputs: pd.DataFrame, of_interest: np.ndarray, settings: Settings
             limits = _release_incidental(limits, qp, inputs.iloc[remaining], of_interest[remaining],
                                          settings.min_density)
             coverage, density, mass, runs = _box_stats(limits, inputs, of_interest, remaining)
-            boxes.append(Box(number, limits, coverage, density, mass, runs,
-                             {k: _quasi_p(v) for k, v in qp.items() if k in limits}))
+            quasi_p = {k: _quasi_p(v) for k, v in qp.items() if k in limits}
+            core = {k: v for k, v in limits.items() if quasi_p.get(k, 1.0) <= SIGNIFICANCE}
+            _, core_density, _, core_runs = _box_stats(core, inputs, of_interest, remaining)
+            boxes.append(Box(number, limits, coverage, density, mass, runs, quasi_p, core_density, core_runs))
     return boxes
 
 
@@ -150,7 +159,7 @@ def _release_incidental(limits: dict[str, tuple[float | None, float | None]], qp
                         ) -> dict[str, tuple[float | None, float | None]]:
     """Drop the sides with quasi-p > 0.05 one by one (least significant first) while density stays high enough."""
     sides = [(float(qp[path][i]), path, i) for path in limits for i in (0, 1)
-             if limits[path][i] is not None and float(qp[path][i]) > 0.05]
+             if limits[path][i] is not None and float(qp[path][i]) > SIGNIFICANCE]
     for _, path, i in sorted(sides, reverse=True):
         trial = dict(limits)
         low, high = trial[path]
@@ -181,9 +190,16 @@ def _quasi_p(values: Any) -> float:
 
 
 def box_in_words(box: Box, settings: Settings) -> str:
-    """'When pressure > 0.70 and appreciation < 0.30, loyalty_end falls below 0.6 in 83% of runs (...)'."""
+    """'When pressure > 0.70 and appreciation < 0.30, loyalty_end falls below 0.6 in 83% of runs (...)'.
+
+    Restrictions that are not significant are counted, not spelled out (boxes.csv lists them), and
+    the share for the significant restrictions alone is given, so the words do not overstate them.
+    """
+    weak = [path for path in box.limits if path not in box.significant]
+    named = box.significant if box.significant else list(box.limits)
     conditions = []
-    for path, (low, high) in box.limits.items():
+    for path in named:
+        low, high = box.limits[path]
         if low is not None and high is not None:
             conditions.append(f"{path} is between {low:.3g} and {high:.3g}")
         elif low is not None:
@@ -191,9 +207,17 @@ def box_in_words(box: Box, settings: Settings) -> str:
         else:
             conditions.append(f"{path} < {high:.3g}")
     verb = "falls below" if settings.below else "rises above"
-    return (f"- **Box {box.number}**: when {' and '.join(conditions)}, {settings.outcome} {verb} "
-            f"{settings.threshold:g} in {box.density:.0%} of runs ({box.runs} runs, {box.mass:.0%} of all runs; "
-            f"the box holds {box.coverage:.0%} of all such runs).")
+    text = f"- **Box {box.number}**: when {' and '.join(conditions)}"
+    if weak and box.significant:
+        text += f" (and {len(weak)} weaker restriction{'s' if len(weak) > 1 else ''}, quasi-p > {SIGNIFICANCE:g})"
+    text += (f", {settings.outcome} {verb} {settings.threshold:g} in {box.density:.0%} of runs ({box.runs} runs, "
+             f"{box.mass:.0%} of all runs; the box holds {box.coverage:.0%} of all such runs).")
+    if weak and box.significant:
+        text += (f" With the significant restriction{'s' if len(named) > 1 else ''} alone: {box.core_density:.0%} "
+                 f"of {box.core_runs} runs.")
+    elif weak:
+        text += f" No single restriction is significant (quasi-p > {SIGNIFICANCE:g}): treat this box as weak."
+    return text
 
 
 def run_discovery(config: SimConfig, seed: int, settings: Settings, ranges: Sequence[ParamRange], out_dir: Path,

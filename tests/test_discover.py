@@ -83,3 +83,18 @@ def test_bad_input_exits_non_zero_and_writes_nothing(tmp_path, bad, message):
     done = run_command("discover", bad, f"hydra.run.dir={tmp_path / 'never'}", cwd=tmp_path)
     assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert not (tmp_path / "never").exists()
+
+
+def test_weak_restrictions_are_counted_not_spelled_out():
+    from experiments.discover import Box
+
+    box = Box(1, {"policy.appreciation": (None, 0.63), "policy.autonomy": (None, 0.95), "policy.training": (0.1, 0.8)},
+              coverage=0.77, density=0.82, mass=0.4, runs=60,
+              quasi_p={"policy.appreciation": 0.004, "policy.autonomy": 0.3, "policy.training": 0.4},
+              core_density=0.59, core_runs=94)
+    words = box_in_words(box, Settings(threshold=0.6))
+    assert "when policy.appreciation < 0.63 (and 2 weaker restrictions, quasi-p > 0.05)" in words
+    assert "autonomy" not in words and "in 82% of runs" in words
+    assert "With the significant restriction alone: 59% of 94 runs." in words
+    weak = Box(2, {"policy.autonomy": (None, 0.95)}, 0.2, 0.8, 0.1, 10, {"policy.autonomy": 0.3})
+    assert "treat this box as weak" in box_in_words(weak, Settings())

@@ -78,12 +78,6 @@ STAGES = (
     Stage("centricity ratings (S1)", ("behaviour.resolution_base", "behaviour.resolution_engagement"),
           {"centricity_engaged": 8.5, "centricity_other": 6.6}, {"centricity_engaged": 0.1, "centricity_other": 0.1},
           measure_baseline),
-    Stage("initial customers at their steady state", ("behaviour.initial_satisfaction",
-                                                      "behaviour.initial_expectation"),
-          {"satisfaction_gap": 0.0, "expectation_gap": 0.0}, {"satisfaction_gap": 0.005, "expectation_gap": 0.005},
-          measure_baseline),
-    Stage("customer base steady (SS)", ("market.acquisition_per_year",), {"customer_drift": 0.0},
-          {"customer_drift": 0.02}, measure_baseline),
     Stage("JD-R correlations (F3)", ("behaviour.caseload_spread", "behaviour.resilience_trait_spread",
                                      "behaviour.engagement_trait_spread"),
           {"r_demands_exhaustion": 0.5, "r_resources_engagement": 0.4, "r_exhaustion_engagement": -0.4},
@@ -96,7 +90,68 @@ STAGES = (
 )
 
 
-def run_stage(stage: Stage, config: SimConfig, seeds: int, workers: int, log: Callable[[str], None]) -> SimConfig:
+LONG_RUN_DAYS = 1460  # long enough for the slow customer loop (CS, expectations, churn selection) to settle
+
+
+def probe_long_run(config: SimConfig, seed: int) -> dict[str, float]:
+    """Means over the last year of a long baseline run (and the front line's felt meaning and complaints at its
+    end): the state the model settles in on its own."""
+    import dataclasses
+
+    from sim import simulate
+
+    from sim import ServiceModel
+    from sim.simulate import collect
+
+    model = ServiceModel(dataclasses.replace(config, days=LONG_RUN_DAYS), seed)
+    model.run()
+    daily = collect(model).daily.iloc[-365:]
+    e = model.employees
+    front = np.flatnonzero(e.active[: e.n] & e.is_front[: e.n])
+    means = {k: float(daily[k].mean()) for k in ("customers", "satisfaction", "expectation", "engagement",
+                                                 "exhaustion")}
+    return {**means, "meaning": float(e.meaning[front].mean()), "complaints": float(e.complaints[front].mean())}
+
+
+def settle_initial_state(config: SimConfig, seeds: int, workers: int, log: Callable[[str], None],
+                         iterations: int = 3) -> SimConfig:
+    """Fixed-point iteration: start the model where the baseline settles after years, with the customer base
+    of the spec (`market.customers_per_team`) as that long-run state.
+
+    Each iteration runs the baseline for LONG_RUN_DAYS, sets the initial means of satisfaction, expectation
+    (before the brand promise), engagement and exhaustion to the last year's means, and rescales
+    `market.acquisition_per_year` towards the customer base of the spec (in the market equilibrium
+    N = aP / (a + churn) the base responds to acquisition with elasticity ~1/3, hence the cube).
+    """
+    target_customers = config.organisation.teams * config.market.customers_per_team
+    for iteration in range(iterations):
+        runs = _map(probe_long_run, [(config, s) for s in range(seeds)], workers)
+        mean = {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
+        b = config.behaviour
+        promise = b.brand_promise_lift * config.policy.brand_promise
+        low, high = param_info("market.acquisition_per_year")["evidence"]
+        acquisition = float(np.clip(config.market.acquisition_per_year
+                                    * np.clip(target_customers / mean["customers"], 0.8, 1.25) ** 3, low, high))
+        values = {"behaviour.initial_satisfaction": mean["satisfaction"],
+                  "behaviour.initial_expectation": mean["expectation"] - promise,
+                  "behaviour.initial_engagement": mean["engagement"],
+                  "behaviour.initial_exhaustion": mean["exhaustion"],
+                  "behaviour.initial_meaning": mean["meaning"],
+                  "behaviour.initial_complaints": mean["complaints"],
+                  "market.acquisition_per_year": acquisition}
+        log(f"    settle {iteration + 1}: long-run " + ", ".join(f"{k} {v:.3f}" for k, v in mean.items())
+            + f" -> acquisition {acquisition:.3f}")
+        config = _with(config, list(values), list(values.values()))
+    return config
+
+
+SETTLE_PARAMS = ("behaviour.initial_satisfaction", "behaviour.initial_expectation", "behaviour.initial_engagement",
+                 "behaviour.initial_exhaustion", "behaviour.initial_meaning", "behaviour.initial_complaints",
+                 "market.acquisition_per_year")
+
+
+def run_stage(stage: Stage, config: SimConfig, seeds: int, workers: int, log: Callable[[str], None],
+              max_evals: int = 12) -> SimConfig:
     names = list(stage.targets)
     bounds = np.array([param_info(p)["evidence"] for p in stage.params], float).T
     start = np.clip([_get(config, p) for p in stage.params], bounds[0], bounds[1])
@@ -112,7 +167,8 @@ def run_stage(stage: Stage, config: SimConfig, seeds: int, workers: int, log: Ca
                 + ", ".join(f"{n} {measured[n]:.3f}" for n in names))
         return cache[key]
 
-    fit = least_squares(residuals, start, bounds=bounds, diff_step=0.05, xtol=1e-3, ftol=1e-3, max_nfev=12)
+    fit = least_squares(residuals, start, bounds=bounds, diff_step=0.05, xtol=1e-3, ftol=1e-3,
+                        max_nfev=max_evals)
     best = min(cache, key=lambda k: float(np.sum(cache[k] ** 2)))
     return _with(config, stage.params, np.array(best)) if fit is not None else config
 
@@ -145,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--seeds", type=int, default=6)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--max-evals", type=int, default=12, help="least-squares iterations per stage")
     parser.add_argument("--stages", nargs="*", help="stage name prefixes to run (default: all)")
     parser.add_argument("--write", action="store_true", help="write the tuned defaults into sim/config.py")
     args = parser.parse_args(argv)
@@ -155,8 +212,12 @@ def main(argv: list[str] | None = None) -> int:
             if args.stages and not any(stage.name.startswith(s) for s in args.stages):
                 continue
             print(f"round {round_ + 1}: {stage.name}", flush=True)
-            config = run_stage(stage, config, args.seeds, args.workers, lambda m: print(m, flush=True))
-    tuned = {p: _get(config, p) for stage in STAGES for p in stage.params}
+            config = run_stage(stage, config, args.seeds, args.workers, lambda m: print(m, flush=True),
+                               args.max_evals)
+        if not args.stages or any("initial state".startswith(s) for s in args.stages):
+            print(f"round {round_ + 1}: initial state at the long-run steady state (SS)", flush=True)
+            config = settle_initial_state(config, args.seeds, args.workers, lambda m: print(m, flush=True))
+    tuned = {p: _get(config, p) for p in [p for stage in STAGES for p in stage.params] + list(SETTLE_PARAMS)}
     print("tuned coefficients:")
     for path, value in tuned.items():
         print(f"  {path} = {value}")

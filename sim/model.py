@@ -32,6 +32,7 @@ CHURN_FIELDS = {"behaviour.churn_max_per_year", "behaviour.churn_steepness", "be
                 "behaviour.card_uptake"}
 LEADER_FIELDS = {"policy.appreciation", "organisation.leader_quality_concentration"}
 POSITION_FIELDS = {"organisation.employees_per_team", "organisation.backoffice_share", "policy.staffing"}
+INITIAL_FATIGUE = 0.1  # fatigue of the staff at the start: about the baseline's long-run level (light overtime)
 
 
 @dataclass
@@ -629,6 +630,18 @@ class ServiceModel(mesa.Model):
         gap = np.where(rate > 0, self.rng.geometric(np.maximum(rate, 1e-12)), NEVER - today - 1)
         c.next_contact_day[rows] = np.minimum(today + gap, NEVER - 1).astype(np.int32)
 
+    def _seed_pending_needs(self, rows: np.ndarray) -> None:
+        """Start the failure-demand pipeline full: at the start, as in a running firm, some customers already
+        have an unresolved need that will bring them back (share = contact rate x unresolved share at the
+        reference resolution odds x days before a need returns)."""
+        c, b = self.customers, self.config.behaviour
+        rate = c.contact_rate_per_day[rows] * self.config.market.demand_multiplier
+        unresolved = 1.0 - float(rules.logistic(b.resolution_base))
+        share = np.minimum(0.5, rate * unresolved * b.need_return_days)
+        pending = rows[self.rng.random(len(rows)) < share]
+        c.pending_need[pending] = True
+        self._schedule_returns(pending)
+
     def _schedule_returns(self, rows: np.ndarray) -> None:
         """An unresolved need comes back after a few days (failure demand)."""
         if len(rows):
@@ -686,8 +699,8 @@ class ServiceModel(mesa.Model):
             speed = (1.0 + cfg.policy.training) / b.skill_days
             skill = ceiling - (ceiling - b.newcomer_skill) * np.exp(-tenure * speed)
             hired_day = -np.round(tenure).astype(np.int32)
-            engagement = b.engagement_base + 0.1 * rng.standard_normal(n)
-            exhaustion = b.exhaustion_base + 0.1 * rng.standard_normal(n)
+            engagement = b.initial_engagement + 0.1 * rng.standard_normal(n)
+            exhaustion = b.initial_exhaustion + 0.1 * rng.standard_normal(n)
         else:
             skill = b.newcomer_skill + 0.05 * rng.standard_normal(n)
             hired_day = np.full(n, self.day, np.int32)
@@ -697,7 +710,8 @@ class ServiceModel(mesa.Model):
             leader = np.append(self.leader_quality, self.leader_quality.mean())
             gain = rules.recognition_probability(leader[units], b.recognitions_per_month) * b.recognition_boost
             fade = 1.0 - math.exp(-1.0 / b.appreciation_decay_days)
-            same_unit = {"appreciation": gain / (gain + fade), "fatigue": np.full(n, 0.4),
+            same_unit = {"appreciation": gain / (gain + fade), "fatigue": np.full(n, INITIAL_FATIGUE),
+                         "meaning": np.full(n, b.initial_meaning), "complaints": np.full(n, b.initial_complaints),
                          "vision_alignment": rules.vision_alignment_target(
                              cfg.policy.vision_cocreation, cfg.policy.pressure, engagement)}
         else:
@@ -706,18 +720,21 @@ class ServiceModel(mesa.Model):
             n, unit=units, is_front=units < self.n_teams, active=True, skill=rules.clip(skill, 0, 1),
             engagement=rules.clip(engagement, 0, 1), exhaustion=rules.clip(exhaustion, 0, 1),
             appreciation=same_unit["appreciation"], vision_alignment=same_unit["vision_alignment"],
-            fatigue=same_unit["fatigue"], meaning=0.6, complaints=0.1,
+            fatigue=same_unit["fatigue"], meaning=same_unit["meaning"], complaints=same_unit["complaints"],
             engagement_trait=b.engagement_trait_spread * rng.standard_normal(n),
             resilience_trait=b.resilience_trait_spread * rng.standard_normal(n),
             caseload=b.caseload_spread * rng.standard_normal(n), hired_day=hired_day, referred=referred)
         return rows
 
     def _unit_means(self, units: np.ndarray) -> dict[str, np.ndarray]:
-        """What a newcomer picks up from colleagues: the unit's felt appreciation, belief and pace."""
+        """What a newcomer picks up from colleagues: the unit's felt appreciation, belief, pace and the customers'
+        mood (meaning, complaints)."""
         e = self.employees
         idx = nonzero(e.active[: e.n])
         out = {}
-        defaults = {"appreciation": 0.4, "vision_alignment": 0.4, "fatigue": 0.4}
+        b = self.config.behaviour
+        defaults = {"appreciation": 0.4, "vision_alignment": 0.4, "fatigue": INITIAL_FATIGUE,
+                    "meaning": b.initial_meaning, "complaints": b.initial_complaints}
         count = np.bincount(e.unit[idx], minlength=self.n_units)
         for name, default in defaults.items():
             total = np.bincount(e.unit[idx], weights=getattr(e, name)[idx], minlength=self.n_units)
@@ -759,6 +776,8 @@ class ServiceModel(mesa.Model):
                         referred=referred, referrer=-1 if referrer is None else referrer)
         if cfg.policy.loyalty_discount > 0:
             c.card_member[rows] = rng.random(n) < b.card_uptake
+        if initial:
+            self._seed_pending_needs(rows)
         self._schedule_contacts(rows, self.day if not initial else -1)
         self._reschedule_churn(rows)
         self.ledger.add(rows)

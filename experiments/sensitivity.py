@@ -9,8 +9,6 @@ names the top drivers in plain words.
 
 from __future__ import annotations
 
-import dataclasses
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence

@@ -28,6 +28,7 @@ def optimise(tmp_path, objectives, constraints, trials=40, name="known"):
     return run_optimisation(tiny_config(), 0, settings, ranges, objectives, constraints, tmp_path / name, bowl)
 
 
+@pytest.mark.slow
 def test_the_optimiser_finds_a_known_optimum(tmp_path):
     result = optimise(tmp_path, [Objective("profit_total", "maximize")], [])
     (name, best), = result["recommended"]
@@ -36,6 +37,7 @@ def test_the_optimiser_finds_a_known_optimum(tmp_path):
     assert "pressure" in (tmp_path / "known" / "report.md").read_text()
 
 
+@pytest.mark.slow
 def test_the_optimiser_finds_a_known_optimum_on_a_constraint(tmp_path):
     """Maximise loyalty = pressure + appreciation with burnout (= pressure) <= 0.5: the optimum is (0.5, 1)."""
     result = optimise(tmp_path, [Objective("loyalty_end", "maximize")], [Constraint("burnout_share_end", max=0.5)])
@@ -45,6 +47,7 @@ def test_the_optimiser_finds_a_known_optimum_on_a_constraint(tmp_path):
     assert not trials.loc[trials["policy.pressure"] > 0.5, "feasible"].any()
 
 
+@pytest.mark.slow
 def test_multi_objective_front_is_feasible_and_non_dominated(tmp_path):
     objectives = [Objective("profit_total", "maximize"), Objective("burnout_share_end", "minimize")]
     result = optimise(tmp_path, objectives, [Constraint("turnover_per_year", max=0.5)], trials=30, name="front")

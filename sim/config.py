@@ -135,7 +135,7 @@ class MarketConfig(_Section):
                                                "0-1", fixed=True, evidence=(0.02, 0.15))
     market_potential_ratio: float = param(1.5, 1.0, 20.0,
                                           "people in a team's market per initial customer", "x")
-    acquisition_per_year: float = param(0.3609, 0.0, 10.0,
+    acquisition_per_year: float = param(0.3438, 0.0, 10.0,
                                         "share of non-customers in the market who become customers per year "
                                         "through ordinary marketing", "1/year", evidence=(0.1, 3.0))
     spend_per_customer_per_year: float = param(600.0, 0.0, 1e6, "gross margin a customer brings per year",
@@ -227,12 +227,12 @@ class BehaviourConfig(_Section):
     max_overtime: float = param(1.3, 1.0, 2.0, "maximum work intensity (hours worked / contracted)", "x")
     fatigue_days: float = param(21.0, 1.0, 365.0, "time constant of fatigue following work intensity", "days")
     # --- encounters --------------------------------------------------------------------------
-    resolution_base: float = param(0.4088, -5.0, 5.0, "log-odds of resolving a need at reference conditions", "", evidence=(0.0, 2.5))
+    resolution_base: float = param(0.4292, -5.0, 5.0, "log-odds of resolving a need at reference conditions", "", evidence=(0.0, 2.5))
     resolution_skill: float = param(2.5, 0.0, 10.0, "log-odds of resolution per unit of skill", "")
     resolution_engagement: float = param(4.6594, 0.0, 10.0,
                                          "log-odds of resolution per unit of engagement (probing)", "", evidence=(1.0, 8.0))
     resolution_autonomy: float = param(1.5, 0.0, 10.0, "log-odds of resolution per unit of autonomy", "")
-    resolution_time: float = param(0.5, 0.0, 10.0, "log-odds of resolution per unit of time/norm", "")
+    resolution_time: float = param(0.4, 0.0, 10.0, "log-odds of resolution per unit of time/norm", "")
     resolution_isq: float = param(1.5, 0.0, 10.0,
                                   "log-odds of resolution per unit of back-office service quality", "")
     resolution_exhaustion: float = param(0.6, 0.0, 10.0, "log-odds lost per unit of exhaustion", "")
@@ -257,29 +257,29 @@ class BehaviourConfig(_Section):
     waiting_penalty: float = param(0.24, 0.0, 2.0,
                                    "perceived-quality loss per unit of queueing (work pressure above 0.4)", "0-1")
     # --- customers ---------------------------------------------------------------------------
-    initial_engagement: float = param(0.7681, 0.0, 1.0, "mean engagement of the staff at the start "
+    initial_engagement: float = param(0.7739, 0.0, 1.0, "mean engagement of the staff at the start "
                                                      "(calibrated to the baseline's long-run state)", "0-1",
                                       evidence=(0.4, 0.8))
-    initial_exhaustion: float = param(0.1584, 0.0, 1.0, "mean exhaustion of the staff at the start "
+    initial_exhaustion: float = param(0.1676, 0.0, 1.0, "mean exhaustion of the staff at the start "
                                                      "(calibrated to the baseline's long-run state)", "0-1",
                                       evidence=(0.1, 0.5))
-    initial_engagement_trait: float = param(0.1184, -0.5, 0.5, "mean engagement disposition of the staff at the start: "
+    initial_engagement_trait: float = param(0.129, -0.5, 0.5, "mean engagement disposition of the staff at the start: "
                                                           "incumbents are survivors of selective turnover, "
                                                           "applicants have mean 0 (calibrated to the baseline's "
                                                           "long-run state)", "0-1", evidence=(-0.2, 0.2))
-    initial_resilience_trait: float = param(-0.1589, -0.5, 0.5, "mean exhaustion disposition of the staff at the start "
+    initial_resilience_trait: float = param(-0.1498, -0.5, 0.5, "mean exhaustion disposition of the staff at the start "
                                                           "(negative: more resilient; calibrated like the above)",
                                           "0-1", evidence=(-0.2, 0.2))
-    initial_meaning: float = param(0.6993, 0.0, 1.0, "front-line staff's felt meaning from customers at the start "
+    initial_meaning: float = param(0.7032, 0.0, 1.0, "front-line staff's felt meaning from customers at the start "
                                                   "(calibrated to the baseline's long-run state)", "0-1",
                                    evidence=(0.3, 0.9))
-    initial_complaints: float = param(0.2003, 0.0, 1.0, "share of complaining customers staff hear at the start "
+    initial_complaints: float = param(0.198, 0.0, 1.0, "share of complaining customers staff hear at the start "
                                                      "(calibrated to the baseline's long-run state)", "0-1",
                                       evidence=(0.0, 0.5))
-    initial_satisfaction: float = param(0.7333, 0.0, 1.0, "mean satisfaction of the customers at the start "
+    initial_satisfaction: float = param(0.7341, 0.0, 1.0, "mean satisfaction of the customers at the start "
                                                          "(calibrated to the baseline's steady state)", "0-1",
                                         evidence=(0.5, 0.9))
-    initial_expectation: float = param(0.7809, 0.0, 1.0, "mean expectation of customers at the start and of "
+    initial_expectation: float = param(0.7738, 0.0, 1.0, "mean expectation of customers at the start and of "
                                                         "new customers before the brand promise", "0-1",
                                        evidence=(0.5, 0.9))
     newcomer_satisfaction: float = param(0.72, 0.0, 1.0, "satisfaction of a new customer before any encounter",

@@ -25,7 +25,7 @@ ALL_LEVERS = MAIN_LEVERS + MORE_LEVERS
 ORGANISATION_SIZES = ("small", "default", "large")
 DEFAULT_DAYS = 730
 
-_HYDRA_LOCK = threading.Lock()  # Hydra's global state is not thread-safe; tabs compose in threads
+HYDRA_LOCK = threading.Lock()  # Hydra's global state is not thread-safe; tabs compose in threads
 
 
 def presets() -> list[str]:
@@ -77,7 +77,7 @@ def base_config(organisation: str = "default", preset: str = "baseline", days: i
     check_choice("preset", preset, presets())
     from sim import load_config
 
-    with _HYDRA_LOCK:
+    with HYDRA_LOCK:
         return load_config(f"organisation={organisation}", f"policy={preset}", f"days={int(days)}")
 
 
@@ -86,7 +86,7 @@ def compose(*overrides: str) -> SimConfig:
     """`sim.load_config(*overrides)` behind the Hydra lock, cached (stories and tests use it)."""
     from sim import load_config
 
-    with _HYDRA_LOCK:
+    with HYDRA_LOCK:
         return load_config(*overrides)
 
 

@@ -2,8 +2,8 @@
 
 A story file (owned by the experiments) has `name, title{en,nl}, summary{en,nl}, days,
 scenarios: [{name, label{en,nl}, overrides, events}], captions: [{day, en, nl}]`. It is
-read with yaml.safe_load and only ever turned into configs through `sim.load_config`
-and `sim.Event`, so a story file cannot make the dashboard run code.
+read by `experiments.scenarios` (yaml.safe_load, then `sim.load_config` and `sim.Event`),
+so a story file cannot make the dashboard run code.
 """
 
 from __future__ import annotations
@@ -11,16 +11,16 @@ from __future__ import annotations
 import dataclasses
 import threading
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import yaml
 
-from sim import Event, SimConfig
+from sim import SimConfig
 from sim.compose import CONFIG_DIR
 from sim.config import ConfigError
 
-from .levers import compose
+from experiments.scenarios import load_experiment, scenario_config
+
+from .levers import HYDRA_LOCK
 from .session import DashboardModel
 
 STORY_DIR = CONFIG_DIR / "experiment"
@@ -55,33 +55,19 @@ def story_names(folder: Path = STORY_DIR) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.yaml"))
 
 
-def _require(mapping: Any, key: str, where: str) -> Any:
-    if not isinstance(mapping, dict) or key not in mapping:
-        raise ConfigError(f"{where}: missing {key!r}")
-    return mapping[key]
-
-
 def load_story(name: str, folder: Path = STORY_DIR) -> Story:
-    """Read and validate one story file; ConfigError names the file and the field."""
+    """Read and validate one story file with the experiments' own reader (one schema, one set of checks);
+    ConfigError names the file and the field."""
     if name not in story_names(folder):
         raise ConfigError(f"story = {name!r} is not allowed: expected one of {', '.join(story_names(folder))}")
-    path = folder / f"{name}.yaml"
-    raw = yaml.safe_load(path.read_text())
-    where = str(path.name)
-    days = int(_require(raw, "days", where))
-    scenarios = []
-    for i, item in enumerate(_require(raw, "scenarios", where)):
-        overrides = [str(o) for o in _require(item, "overrides", f"{where}: scenarios[{i}]")]
-        events = tuple(Event(day=int(_require(e, "day", f"{where}: scenarios[{i}].events")),
-                             set=dict(_require(e, "set", f"{where}: scenarios[{i}].events")))
-                       for e in item.get("events") or [])
-        config = dataclasses.replace(compose(*overrides, f"days={days}"), events=events)
-        config = SimConfig(**{f.name: getattr(config, f.name) for f in dataclasses.fields(config)})  # validate
-        scenarios.append(Scenario(str(_require(item, "name", where)), dict(item.get("label") or {}), config))
+    experiment = load_experiment(folder / f"{name}.yaml")
+    with HYDRA_LOCK:  # Hydra's global state is not thread-safe; tabs load stories in threads
+        configs = [scenario_config(scenario, experiment.days) for scenario in experiment.scenarios]
+    scenarios = tuple(Scenario(s.name, dict(s.label), config) for s, config in zip(experiment.scenarios, configs))
     captions = tuple(sorted((int(c["day"]), {k: str(v) for k, v in c.items() if k != "day"})
-                            for c in raw.get("captions") or []))
-    return Story(name=name, title=dict(raw.get("title") or {"en": name}), summary=dict(raw.get("summary") or {}),
-                 days=days, scenarios=tuple(scenarios), captions=captions)
+                            for c in experiment.captions))
+    return Story(name=name, title=dict(experiment.title), summary=dict(experiment.summary), days=experiment.days,
+                 scenarios=scenarios, captions=captions)
 
 
 class StorySession:

@@ -213,11 +213,17 @@ def f6_optimum_shift(pressures: Sequence[float], loyalty_low: Sequence[float],
                       "marks": [opt_low, opt_high], "xlabel": "pressure", "ylabel": "2-year loyalty"})
 
 
+MATERIAL_GAP = 0.01  # F7: the smallest difference (0-1 scale) that counts as the veneer failing
+
+
 def f7_veneer(satisfaction_gap: Sequence[float], exhaustion_gap: Sequence[float]) -> Fact:
-    """F7: veneer minus sincere (same money on resources), per seed: satisfaction lower and exhaustion higher."""
+    """F7: veneer minus sincere (same money on resources), per seed: satisfaction lower and exhaustion higher,
+    each by a difference people notice (at least MATERIAL_GAP, one point on a 0-100 scale) and with its 95%
+    interval clear of zero. The threshold matters: the sincere arm's extra training helps a little whatever the
+    veneer does, so "lower at all" would hold even if faking cost nothing."""
     sat, exh = estimate(satisfaction_gap), estimate(exhaustion_gap)
-    passed = sat.high < 0 and exh.low > 0
-    return Fact("F7", "a veneer fails", "veneer: satisfaction lower and exhaustion higher (95% CI)", passed,
+    passed = sat.high < 0 and exh.low > 0 and sat.mean <= -MATERIAL_GAP and exh.mean >= MATERIAL_GAP
+    return Fact("F7", "a veneer fails", "veneer: satisfaction lower and exhaustion higher, by >= 0.01 (95% CI)", passed,
                 {"satisfaction_gap": sat, "exhaustion_gap": exh},
                 f"satisfaction {sat.mean:+.3f} [{sat.low:+.3f}, {sat.high:+.3f}], exhaustion {exh.mean:+.3f} "
                 f"[{exh.low:+.3f}, {exh.high:+.3f}]",

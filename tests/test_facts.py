@@ -103,6 +103,8 @@ def test_f7_needs_lower_satisfaction_and_higher_exhaustion():
     assert facts.f7_veneer([-0.05, -0.04, -0.06], [0.03, 0.04, 0.02]).passed
     assert not facts.f7_veneer([0.05, 0.04, 0.06], [0.03, 0.04, 0.02]).passed
     assert not facts.f7_veneer([-0.05, -0.04, -0.06], [-0.03, -0.04, -0.02]).passed
+    # Clearly below zero but too small to notice (the extra training in the sincere arm alone does this much).
+    assert not facts.f7_veneer([-0.006, -0.005, -0.007], [0.008, 0.007, 0.009]).passed
 
 
 def test_f8_ratio_of_defection_rates():

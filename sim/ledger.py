@@ -43,7 +43,8 @@ class CustomerLedger:
         # One bincount for all fields: bin = field * n_teams + team.
         bins = (self._field_offsets + c.team[rows]).ravel()
         totals = np.bincount(bins, weights=weights.ravel(), minlength=self.table.size)
-        self.table += sign * totals.reshape(self.table.shape)
+        # In place; subtracting t is exactly adding -1.0 * t.
+        (np.add if sign > 0 else np.subtract)(self.table, totals.reshape(self.table.shape), out=self.table)
 
     def remove(self, rows: np.ndarray) -> None:
         """Book active `rows` out (call before changing them or before they leave)."""

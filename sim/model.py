@@ -122,6 +122,7 @@ class ServiceModel(mesa.Model):
 
         self.employees = EmployeeTable()
         self._staff: np.ndarray | None = None  # rows of employees in post, cached until someone joins or leaves
+        self._front_cache: tuple = (None, None)  # (staff() it was made from, front line grouped by team)
         self.customers = CustomerTable(capacity=int(self.n_teams * market.customers_per_team * 1.3))
         self.ledger = CustomerLedger(self.customers, self.n_teams)
         self.recent_referred = np.zeros(0, np.int64)  # referred customers still within their first year
@@ -259,7 +260,8 @@ class ServiceModel(mesa.Model):
         effort = rules.effort(self.management_pressure, e.appreciation[back], cfg.behaviour.effort_curvature)
         done_well = rules.resolution_probability(
             e.skill[back], e.engagement[back], e.exhaustion[back], cfg.policy.autonomy,
-            time_hours / cfg.organisation.backoffice_time_norm_hours, 0.7, effort, cfg.behaviour).mean()
+            time_hours / cfg.organisation.backoffice_time_norm_hours, 0.7, effort, cfg.behaviour)
+        done_well = np.add.reduce(done_well) / len(done_well)  # = .mean(), without its wrapper
         in_time = served / pending if pending > 0 else 1.0
         self.isq = float(done_well * in_time)
 
@@ -305,9 +307,7 @@ class ServiceModel(mesa.Model):
     def _assign_employees(self, team: np.ndarray) -> np.ndarray:
         """Match each served contact to an active front-line employee of its team, by available hours."""
         e = self.employees
-        staff = self.staff()
-        front = staff[e.is_front[staff]]
-        front = front[stable_order_of_units(e.unit[front])]
+        front = self._front_line_by_team()
         weight = rules.productivity(e.skill[front], e.fatigue[front], e.engagement[front])
         cumulative = np.cumsum(weight)
         team_total = np.bincount(e.unit[front], weights=weight, minlength=self.n_teams)
@@ -315,6 +315,15 @@ class ServiceModel(mesa.Model):
         target = team_start[team] + self.rng.random(len(team)) * team_total[team]
         position = np.minimum(np.searchsorted(cumulative, target, side="right"), len(front) - 1)
         return front[position] if len(front) else np.zeros(0, np.int64)
+
+    def _front_line_by_team(self) -> np.ndarray:
+        """Rows of the front-line staff in post, grouped by team (cached with `staff()`)."""
+        staff = self.staff()
+        if self._front_cache[0] is not staff:
+            e = self.employees
+            front = staff[e.is_front[staff]]
+            self._front_cache = (staff, front[stable_order_of_units(e.unit[front])])
+        return self._front_cache[1]
 
     def _update_waiting(self, served: np.ndarray, left_over: np.ndarray) -> None:
         """Unserved contacts join the backlog; some of those already waiting give up."""
@@ -372,7 +381,7 @@ class ServiceModel(mesa.Model):
         c.left_day[leaving] = self.day
         c.churn_time[leaving] = np.inf
         c.next_contact_day[leaving] = NEVER
-        if np.any(c.waiting_since[leaving] >= 0):
+        if (c.waiting_since[leaving] >= 0).any():
             c.waiting_since[leaving] = -1
             self.waiting = self.waiting[c.active[self.waiting]]
         # Referred customers lose the referral bonus when their referrer leaves.
@@ -405,7 +414,7 @@ class ServiceModel(mesa.Model):
         # One Poisson call over the three rates draws exactly what three consecutive calls would.
         arrivals = rng.poisson(np.concatenate([marketing, recommended, staff_brought]))
         n_marketing, n_recommended, n_staff = arrivals.reshape(3, self.n_teams)
-        total_marketing, total_recommended, total_staff = (int(x) for x in arrivals.reshape(3, -1).sum(axis=1))
+        total_marketing, total_recommended, total_staff = np.add.reduce(arrivals.reshape(3, -1), axis=1).tolist()
         self.today["referrals"] = total_recommended + total_staff
         self.today["recommended"] = total_recommended
         self.today["new_customers"] = total_marketing + total_recommended + total_staff
@@ -561,7 +570,7 @@ class ServiceModel(mesa.Model):
         filled = np.bincount(e.unit[active], minlength=self.n_units) + np.bincount(self.vacancy_unit,
                                                                                    minlength=self.n_units)
         gap = positions - filled
-        if np.any(gap > 0):
+        if (gap > 0).any():
             units = np.repeat(np.arange(self.n_units), np.maximum(gap, 0)).astype(np.int32)
             delay = self.config.policy.hiring_delay_days
             self.vacancy_unit = np.concatenate([self.vacancy_unit, units])

@@ -26,6 +26,7 @@ from .population import NEVER, CustomerTable, EmployeeTable, nonzero, stable_ord
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
 # Config fields whose change requires recomputing something derived (see _on_config_change).
+GEOMETRIC_SEARCH_FROM = 0.333333333333333333333333  # NumPy's geometric draw switches method here
 CONTACT_FIELDS = {"market.demand_multiplier", "market.contacts_per_customer_per_year"}
 CHURN_FIELDS = {"behaviour.churn_max_per_year", "behaviour.churn_steepness", "behaviour.churn_midpoint",
                 "behaviour.card_churn_factor", "behaviour.referred_churn_factor", "policy.loyalty_discount",
@@ -183,6 +184,7 @@ class ServiceModel(mesa.Model):
         if changed & POSITION_FIELDS:
             self._adjust_positions()
         if changed & CONTACT_FIELDS:
+            self._update_contact_chances(np.arange(self.customers.n))
             self._schedule_contacts(self._active_customers(), self.day)
         if changed & CHURN_FIELDS:
             self._update_cards()
@@ -192,6 +194,8 @@ class ServiceModel(mesa.Model):
     def on_handle_write(self, table_name: str, row: int) -> None:
         """A handle changed a customer's state: refresh their churn clock and the running sums."""
         self._staff = None
+        if table_name == "customers":
+            self._update_contact_chances(np.array([row]))
         if table_name == "customers" and self.customers.active[row]:
             self._reschedule_churn(np.array([row]))
             self.ledger.rebuild()
@@ -658,9 +662,31 @@ class ServiceModel(mesa.Model):
             return
         waiting_or_pending = (c.waiting_since[rows] >= 0) | c.pending_need[rows]
         rows = rows[~waiting_or_pending]
-        rate = rules.clip(c.contact_rate_per_day[rows] * market.demand_multiplier, 0.0, 1.0)
-        gap = np.where(rate > 0, self.rng.geometric(np.maximum(rate, 1e-12)), NEVER - today - 1)
+        rate = c.contact_chance[rows]
+        gap = np.where(rate > 0, self._draw_geometric(rate, c.contact_log_stay[rows]), NEVER - today - 1)
         c.next_contact_day[rows] = np.minimum(today + gap, NEVER - 1).astype(np.int32)
+
+    def _draw_geometric(self, chance: np.ndarray, log_stay: np.ndarray) -> np.ndarray:
+        """Exactly `rng.geometric(np.maximum(chance, 1e-12))`, without NumPy's slow array-parameter path.
+
+        Below p = 1/3 NumPy draws by inversion, one standard exponential per draw:
+        ceil(-E / log1p(-p)) (numpy/random/src/distributions/distributions.c); `log_stay` holds
+        log1p(-p) from the C library's log1p, as NumPy's draw computes it (np.log1p may differ
+        in the last bit). From p = 1/3 on NumPy searches with uniforms, so it is called as is.
+        benchmarks/fingerprint.py checks the equivalence.
+        """
+        if len(chance) == 0 or chance.max() >= GEOMETRIC_SEARCH_FROM:
+            return self.rng.geometric(np.maximum(chance, 1e-12))
+        return np.ceil(-self.rng.standard_exponential(len(chance)) / log_stay).astype(np.int64)
+
+    def _update_contact_chances(self, rows: np.ndarray) -> None:
+        """Refresh customers' daily contact chance and its log (after their rate or the demand multiplier changed)."""
+        c = self.customers
+        chance = rules.clip(c.contact_rate_per_day[rows] * self.config.market.demand_multiplier, 0.0, 1.0)
+        c.contact_chance[rows] = chance
+        # Only chances below GEOMETRIC_SEARCH_FROM use their log; the rest get a harmless stand-in.
+        p = np.where(chance < GEOMETRIC_SEARCH_FROM, np.maximum(chance, 1e-12), 0.5)
+        c.contact_log_stay[rows] = np.fromiter(map(math.log1p, (-p).tolist()), np.float64, len(p))
 
     def _seed_pending_needs(self, rows: np.ndarray) -> None:
         """Start the failure-demand pipeline full: at the start, as in a running firm, some customers already
@@ -819,6 +845,7 @@ class ServiceModel(mesa.Model):
         rows = c.append(n, team=teams, active=True, expectation=rules.clip(expectation, 0, 1), standard=standard,
                         satisfaction=rules.clip(satisfaction, 0, 1), contact_rate_per_day=rate, joined_day=joined,
                         referred=referred, referrer=-1 if referrer is None else referrer)
+        self._update_contact_chances(rows)
         if cfg.policy.loyalty_discount > 0:
             c.card_member[rows] = rng.random(n) < b.card_uptake
         if initial:

@@ -174,9 +174,8 @@ class Recorder:
         e, k = m.employees, m.n_teams
         counts = team_customer_counts(m)
         n_customers = counts["customers"].sum()
-        staff = m.staff()
-        unit = e.unit[staff]
-        front = e.is_front[staff]
+        view = m.staff_view()
+        staff, unit, front = view.rows, view.unit, view.front
         n_staff, n_front = len(staff), int(np.count_nonzero(front))
         # The rows of PER_PERSON_ROWS; the first three are also split into front line and back office.
         by_person = np.stack([e.engagement[staff], e.exhaustion[staff], e.surface_acting[staff],
@@ -198,7 +197,7 @@ class Recorder:
             front_means = _row_means(by_person[:3].compress(front, axis=1), n_front)
             back_means = _row_means(by_person[:2].compress(~front, axis=1), n_staff - n_front)
             t = self.teams
-            headcount = np.bincount(unit, minlength=m.n_units)[:k]
+            headcount = view.headcount[:k]
             t["day"][d] = m.day
             t["team"][d] = self._team_numbers
             t["headcount"][d] = headcount

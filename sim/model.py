@@ -20,7 +20,7 @@ from .agents import Customer, Employee, Handle
 from .config import ConfigError, Event, SimConfig, apply_event
 from .ledger import CustomerLedger
 from .metrics import Recorder
-from .population import NEVER, CustomerTable, EmployeeTable, nonzero, stable_order_of_units
+from .population import NEVER, CustomerTable, EmployeeTable, StaffView, nonzero, stable_order_of_units
 
 # Mesa logs every step at INFO; under Hydra's logging that floods the console and costs time.
 logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -123,7 +123,7 @@ class ServiceModel(mesa.Model):
 
         self.employees = EmployeeTable()
         self._staff: np.ndarray | None = None  # rows of employees in post, cached until someone joins or leaves
-        self._front_cache: tuple = (None, None)  # (staff() it was made from, front line grouped by team)
+        self._staff_view: StaffView | None = None  # derived arrays of staff(), made again when it changes
         self.customers = CustomerTable(capacity=int(self.n_teams * market.customers_per_team * 1.3))
         self.ledger = CustomerLedger(self.customers, self.n_teams)
         self.recent_referred = np.zeros(0, np.int64)  # referred customers still within their first year
@@ -219,10 +219,11 @@ class ServiceModel(mesa.Model):
         """Oliva & Sterman: pressure, corner cutting, overtime, fatigue and the eroding standard."""
         cfg, e = self.config, self.employees
         org, b = cfg.organisation, cfg.behaviour
-        active = self.staff()
+        view = self.staff_view()
+        active, unit = view.rows, view.unit
         hours = org.service_hours_per_day * rules.productivity(
             e.skill[active], e.fatigue[active], e.engagement[active])
-        available = np.bincount(e.unit[active], weights=hours, minlength=self.n_units)
+        available = np.bincount(unit, weights=hours, minlength=self.n_units)
         pending = np.zeros(self.n_units)
         pending[: self.n_teams] = np.bincount(self.customers.team[contacts], minlength=self.n_teams)
         norms = self._norms
@@ -247,15 +248,14 @@ class ServiceModel(mesa.Model):
         self.time_standard = rules.time_standard_step(self.time_standard, time_hours, target, b.standard_pull_days,
                                                       b.standard_erosion_days, cfg.policy.reset_standards)
         fatigue_target = rules.fatigue_target(intensity, b.max_overtime)
-        e.fatigue[active] = rules.smooth(e.fatigue[active], fatigue_target[e.unit[active]], b.fatigue_days)
+        e.fatigue[active] = rules.smooth(e.fatigue[active], fatigue_target[unit], b.fatigue_days)
         return UnitDay(pressure=pressure, time_hours=time_hours, intensity=intensity, served=served,
                        pending=pending)
 
     def _update_backoffice(self, pending: float, served: float, time_hours: float) -> None:
         """Internal service quality: the chance an internal request is resolved well and in time."""
         cfg, e = self.config, self.employees
-        staff = self.staff()
-        back = staff[~e.is_front[staff]]
+        back = self.staff_view().back
         # Requests left over wait a day; half of them are worked around by the front line meanwhile.
         self.backoffice_backlog = 0.5 * (pending - served)
         if len(back) == 0 or cfg.organisation.backoffice_share == 0:
@@ -311,7 +311,7 @@ class ServiceModel(mesa.Model):
     def _assign_employees(self, team: np.ndarray) -> np.ndarray:
         """Match each served contact to an active front-line employee of its team, by available hours."""
         e = self.employees
-        front = self._front_line_by_team()
+        front = self.staff_view().front_by_team
         weight = rules.productivity(e.skill[front], e.fatigue[front], e.engagement[front])
         cumulative = np.cumsum(weight)
         team_total = np.bincount(e.unit[front], weights=weight, minlength=self.n_teams)
@@ -319,15 +319,6 @@ class ServiceModel(mesa.Model):
         target = team_start[team] + self.rng.random(len(team)) * team_total[team]
         position = np.minimum(np.searchsorted(cumulative, target, side="right"), len(front) - 1)
         return front[position] if len(front) else np.zeros(0, np.int64)
-
-    def _front_line_by_team(self) -> np.ndarray:
-        """Rows of the front-line staff in post, grouped by team (cached with `staff()`)."""
-        staff = self.staff()
-        if self._front_cache[0] is not staff:
-            e = self.employees
-            front = staff[e.is_front[staff]]
-            self._front_cache = (staff, front[stable_order_of_units(e.unit[front])])
-        return self._front_cache[1]
 
     def _update_waiting(self, served: np.ndarray, left_over: np.ndarray) -> None:
         """Unserved contacts join the backlog; some of those already waiting give up."""
@@ -450,8 +441,8 @@ class ServiceModel(mesa.Model):
         """JD-R: appreciation, alignment, skill, then engagement and exhaustion move to their targets."""
         cfg, e, rng = self.config, self.employees, self.rng
         b, policy = cfg.behaviour, cfg.policy
-        idx = self.staff()
-        unit, front = e.unit[idx], e.is_front[idx]
+        view = self.staff_view()
+        idx, unit, front = view.rows, view.unit, view.front
         draws = rng.random((2, len(idx)))
 
         recognised = draws[0] < self._recognition_probability[unit]
@@ -503,11 +494,11 @@ class ServiceModel(mesa.Model):
         """Quits (burnout, contagion), ambassadors, referrals and vacancies filled after a delay."""
         cfg, e, rng = self.config, self.employees, self.rng
         b = cfg.behaviour
-        idx = self.staff()
-        unit = e.unit[idx]
+        view = self.staff_view()
+        idx, unit = view.rows, view.unit
         # Co-workers' quits, counted per team of `employees_per_team` (the back office is several teams).
         team_size = self.config.organisation.employees_per_team
-        unit_size = np.maximum(np.bincount(unit, minlength=self.n_units), 1)
+        unit_size = np.maximum(view.headcount, 1)
         recent = (self.quits_ring.sum(axis=0) * np.minimum(1.0, team_size / unit_size))[unit]
         p_quit = rules.quit_probability(e.exhaustion[idx], e.engagement[idx], recent, e.referred[idx], b)
         quitting = idx[rng.random(len(idx)) < p_quit]
@@ -528,6 +519,13 @@ class ServiceModel(mesa.Model):
         if self._staff is None:
             self._staff = nonzero(self.employees.active[: self.employees.n])
         return self._staff
+
+    def staff_view(self) -> StaffView:
+        """Derived arrays of the employees in post (made again when someone joins or leaves)."""
+        staff = self.staff()
+        if self._staff_view is None or self._staff_view.rows is not staff:
+            self._staff_view = StaffView(self.employees, staff, self.n_units)
+        return self._staff_view
 
     def _leave(self, rows: np.ndarray, laid_off: bool = False) -> None:
         self._staff = None
@@ -570,9 +568,9 @@ class ServiceModel(mesa.Model):
         """Open vacancies or cut posts so that headcount + open vacancies equals the positions."""
         e = self.employees
         positions = self._positions
-        active = self.staff()
-        filled = np.bincount(e.unit[active], minlength=self.n_units) + np.bincount(self.vacancy_unit,
-                                                                                   minlength=self.n_units)
+        view = self.staff_view()
+        active = view.rows
+        filled = view.headcount + np.bincount(self.vacancy_unit, minlength=self.n_units)
         gap = positions - filled
         if (gap > 0).any():
             units = np.repeat(np.arange(self.n_units), np.maximum(gap, 0)).astype(np.int32)
@@ -629,10 +627,10 @@ class ServiceModel(mesa.Model):
         revenue = spend * (customers - members + members * card_factor + bonus_units)
         discount = spend * policy.loyalty_discount * (1.0 + b.card_share_of_wallet) * members
 
-        staff = self.staff()
-        front = e.is_front[staff]
+        view = self.staff_view()
+        staff, front = view.rows, view.front
         wage = np.where(front, econ.front_wage_per_year, econ.back_wage_per_year) / 365.0
-        overtime = np.maximum(units.intensity[e.unit[staff]] - 1.0, 0.0)
+        overtime = np.maximum(units.intensity[view.unit] - 1.0, 0.0)
         wages = float((wage * (1.0 + econ.overtime_premium * overtime)).sum())
         headcount, front_count = len(staff), int(front.sum())
         levers = (policy.training * econ.training_cost_per_year * headcount

@@ -8,6 +8,8 @@ so appending is amortised O(1) and memory stays linear in the number of people.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 
 NEVER = np.iinfo(np.int32).max  # a day that never comes (next contact of a churned customer)
@@ -119,3 +121,41 @@ class CustomerTable(Table):
         "referred": (np.bool_, False),
         "card_member": (np.bool_, False),
     }
+
+
+class StaffView:
+    """The employees in post and what follows from who they are: unit, front line or back office.
+
+    The model makes a new view whenever someone joins or leaves, so that the day's phases share
+    one copy of each derived array instead of gathering it again (callers must not modify them).
+    """
+
+    def __init__(self, employees: EmployeeTable, rows: np.ndarray, n_units: int) -> None:
+        self.employees = employees
+        self.rows = rows
+        self.n_units = n_units
+
+    @cached_property
+    def unit(self) -> np.ndarray:
+        return self.employees.unit[self.rows]
+
+    @cached_property
+    def front(self) -> np.ndarray:
+        """True for front-line staff, aligned with `rows`."""
+        return self.employees.is_front[self.rows]
+
+    @cached_property
+    def back(self) -> np.ndarray:
+        """Rows of the back-office staff."""
+        return self.rows[~self.front]
+
+    @cached_property
+    def front_by_team(self) -> np.ndarray:
+        """Rows of the front-line staff, grouped by team (ascending rows within a team)."""
+        front = self.rows[self.front]
+        return front[stable_order_of_units(self.employees.unit[front])]
+
+    @cached_property
+    def headcount(self) -> np.ndarray:
+        """Staff per unit."""
+        return np.bincount(self.unit, minlength=self.n_units)

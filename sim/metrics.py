@@ -178,7 +178,8 @@ class Recorder:
         staff, unit, front = view.rows, view.unit, view.front
         n_staff, n_front = len(staff), int(np.count_nonzero(front))
         # The rows of PER_PERSON_ROWS; the first three are also split into front line and back office.
-        by_person = np.stack([e.engagement[staff], e.exhaustion[staff], e.surface_acting[staff],
+        # np.array copies the rows as np.stack would, without np.stack's Python-level overhead.
+        by_person = np.array([e.engagement[staff], e.exhaustion[staff], e.surface_acting[staff],
                               e.appreciation[staff], e.vision_alignment[staff], e.skill[staff], e.fatigue[staff],
                               np.maximum(units.intensity[unit] - 1.0, 0.0), np.zeros(n_staff)])
         engagement, exhaustion, burnt = by_person[0], by_person[1], by_person[8]
@@ -231,7 +232,7 @@ class Recorder:
                                        if served else float(units.time_hours[:k].mean()))
         row["served"][d] = served
         row["service_quality"][d], row["resolution_rate"][d], row["encounter_satisfaction"][d] = _row_means(
-            np.stack([enc.quality, enc.resolved, enc.satisfaction]), served)
+            np.array([enc.quality, enc.resolved, enc.satisfaction]), served)
         rating_engaged, rating_other = enc.rating[enc.engaged], enc.rating[~enc.engaged]
         sum_engaged, sum_other = float(np.add.reduce(rating_engaged)), float(np.add.reduce(rating_other))
         n_engaged, n_other = len(rating_engaged), len(rating_other)

@@ -123,6 +123,7 @@ class ServiceModel(mesa.Model):
 
         self.employees = EmployeeTable()
         self._staff: np.ndarray | None = None  # rows of employees in post, cached until someone joins or leaves
+        self._teams_thrice = np.tile(np.arange(self.n_teams), 3)  # team of each arrival stream's count
         self._staff_view: StaffView | None = None  # derived arrays of staff(), made again when it changes
         self.customers = CustomerTable(capacity=int(self.n_teams * market.customers_per_team * 1.3))
         self.ledger = CustomerLedger(self.customers, self.n_teams)
@@ -333,7 +334,7 @@ class ServiceModel(mesa.Model):
         if len(abandoned):
             # Giving up is a bad experience; the need is unresolved and comes back later.
             c.waiting_since[abandoned] = -1
-            self.ledger.remove(abandoned)
+            booked = self.ledger.remove(abandoned)
             quality = np.zeros(len(abandoned))
             c.satisfaction[abandoned] += b.satisfaction_smoothing * (
                 rules.encounter_satisfaction(quality, c.expectation[abandoned], b.loss_aversion)
@@ -341,7 +342,7 @@ class ServiceModel(mesa.Model):
             c.pending_need[abandoned] = True
             self._schedule_returns(abandoned)
             self._reschedule_churn(abandoned)
-            self.ledger.add(abandoned)
+            self.ledger.add(selection=booked)
 
     # ------------------------------------------------------------------------------------------
     # 5. Customers
@@ -350,7 +351,7 @@ class ServiceModel(mesa.Model):
         cfg, c = self.config, self.customers
         b = cfg.behaviour
         who = enc.customer
-        self.ledger.remove(who)
+        booked = self.ledger.remove(who)
         c.satisfaction[who] += b.satisfaction_smoothing * (enc.satisfaction - c.satisfaction[who])
         promise = (b.brand_promise_lift * cfg.policy.brand_promise + self.team_expectation_offset[enc.team]
                    + c.standard[who])
@@ -361,7 +362,7 @@ class ServiceModel(mesa.Model):
         self._schedule_returns(who[unresolved])
         self._schedule_contacts(who[~unresolved], self.day)
         self._reschedule_churn(who)
-        self.ledger.add(who)
+        self.ledger.add(selection=booked)
         self._churn()
         self._word_of_mouth_and_arrivals()
 
@@ -385,9 +386,9 @@ class ServiceModel(mesa.Model):
         lost = self.with_referrer[referrer_left]
         self.with_referrer = self.with_referrer[keep & ~referrer_left]
         if len(lost):
-            self.ledger.remove(lost)
+            booked = self.ledger.remove(lost)
             self._reschedule_churn(lost)
-            self.ledger.add(lost)
+            self.ledger.add(selection=booked)
 
     def _word_of_mouth_and_arrivals(self) -> None:
         """Promoters recommend, detractors deter; marketing and staff ambassadors bring customers."""
@@ -415,11 +416,10 @@ class ServiceModel(mesa.Model):
         self.today["new_customers"] = total_marketing + total_recommended + total_staff
         if total_marketing + total_recommended + total_staff == 0:
             return
-        teams = np.arange(self.n_teams)
         referrer = np.concatenate([np.full(total_marketing + total_staff, -1), self._pick_promoters(n_recommended)])
         referred = np.ones(total_marketing + total_staff + total_recommended, np.bool_)
         referred[:total_marketing] = False
-        self._add_customers(np.repeat(np.tile(teams, 3), np.concatenate([n_marketing, n_staff, n_recommended])),
+        self._add_customers(np.repeat(self._teams_thrice, np.concatenate([n_marketing, n_staff, n_recommended])),
                             referred=referred, referrer=referrer)
 
     def _pick_promoters(self, per_team: np.ndarray) -> np.ndarray:

@@ -123,6 +123,7 @@ class ServiceModel(mesa.Model):
 
         self.employees = EmployeeTable()
         self._staff: np.ndarray | None = None  # rows of employees in post, cached until someone joins or leaves
+        self._teams = np.arange(self.n_teams)
         self._teams_thrice = np.tile(np.arange(self.n_teams), 3)  # team of each arrival stream's count
         self._staff_view: StaffView | None = None  # derived arrays of staff(), made again when it changes
         self.customers = CustomerTable(capacity=int(self.n_teams * market.customers_per_team * 1.3))
@@ -279,7 +280,7 @@ class ServiceModel(mesa.Model):
         team = c.team[contacts]
         order = stable_order_of_units(team)  # keeps the backlog first within each team
         contacts, team = contacts[order], team[order]
-        starts = np.searchsorted(team, np.arange(self.n_teams))
+        starts = team.searchsorted(self._teams)
         rank = np.arange(len(contacts)) - starts[team]
         is_served = rank < units.served[team]
         served, left_over = contacts[is_served], contacts[~is_served]
@@ -297,7 +298,8 @@ class ServiceModel(mesa.Model):
         resolved = (draws[0] < p_resolve).astype(np.float64)
         acting = rules.surface_acting(policy.display_rules, engagement)
         detected = ((draws[1] < b.detection_probability) & (acting > 0)).astype(np.float64)
-        days_waited = np.where(c.waiting_since[served] >= 0, self.day - c.waiting_since[served], 0)
+        waiting_since = c.waiting_since[served]
+        days_waited = np.where(waiting_since >= 0, self.day - waiting_since, 0)
         c.waiting_since[served] = -1
         quality = rules.encounter_quality(resolved, skill, exhaustion, time_ratio,
                                           rules.authenticity(engagement, vision), acting, detected,
@@ -316,9 +318,10 @@ class ServiceModel(mesa.Model):
         weight = rules.productivity(e.skill[front], e.fatigue[front], e.engagement[front])
         cumulative = np.cumsum(weight)
         team_total = np.bincount(e.unit[front], weights=weight, minlength=self.n_teams)
-        team_start = np.concatenate([[0.0], np.cumsum(team_total)[:-1]])
+        team_start = np.zeros(self.n_teams)
+        np.cumsum(team_total[:-1], out=team_start[1:])
         target = team_start[team] + self.rng.random(len(team)) * team_total[team]
-        position = np.minimum(np.searchsorted(cumulative, target, side="right"), len(front) - 1)
+        position = np.minimum(cumulative.searchsorted(target, side="right"), len(front) - 1)
         return front[position] if len(front) else np.zeros(0, np.int64)
 
     def _update_waiting(self, served: np.ndarray, left_over: np.ndarray) -> None:
@@ -430,7 +433,8 @@ class ServiceModel(mesa.Model):
         promoters = nonzero(c.active[: c.n] & (c.satisfaction[: c.n] >= rules.PROMOTER_THRESHOLD))
         promoters = promoters[stable_order_of_units(c.team[promoters])]
         counts = np.bincount(c.team[promoters], minlength=self.n_teams)
-        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        starts = np.zeros(self.n_teams, np.int64)
+        np.cumsum(counts[:-1], out=starts[1:])
         team = np.repeat(np.arange(self.n_teams), per_team)
         pick = starts[team] + np.floor(self.rng.random(len(team)) * np.maximum(counts[team], 1)).astype(np.int64)
         return np.where(counts[team] > 0, promoters[np.minimum(pick, len(promoters) - 1)], -1)
@@ -838,8 +842,8 @@ class ServiceModel(mesa.Model):
             expectation = expectation + 0.05 * rng.standard_normal(n)
             joined = -np.round(rng.exponential(3 * 365.0, n)).astype(np.int32)
         else:
-            satisfaction = np.full(n, b.newcomer_satisfaction)
-            joined = np.full(n, self.day, np.int32)
+            satisfaction = b.newcomer_satisfaction  # the same for every newcomer: a scalar fills the rows
+            joined = self.day
         rows = c.append(n, team=teams, active=True, expectation=rules.clip(expectation, 0, 1), standard=standard,
                         satisfaction=rules.clip(satisfaction, 0, 1), contact_rate_per_day=rate, joined_day=joined,
                         referred=referred, referrer=-1 if referrer is None else referrer)
@@ -852,9 +856,8 @@ class ServiceModel(mesa.Model):
         self._reschedule_churn(rows)
         self.ledger.add(rows)
         if not initial:
-            referred_rows = rows[c.referred[rows]]
-            self.recent_referred = np.concatenate([self.recent_referred, referred_rows])
-            self.with_referrer = np.concatenate([self.with_referrer, rows[c.referrer[rows] >= 0]])
+            self.recent_referred = np.concatenate([self.recent_referred, rows[referred]])
+            self.with_referrer = np.concatenate([self.with_referrer, rows[referrer >= 0]])
 
     # ------------------------------------------------------------------------------------------
     # Mesa handles, created on demand

@@ -173,7 +173,8 @@ class Recorder:
         d, today = self.rows, m.today
         e, k = m.employees, m.n_teams
         counts = team_customer_counts(m)
-        n_customers = counts["customers"].sum()
+        total = m.ledger.field_totals()
+        n_customers = total["customers"]
         view = m.staff_view()
         staff, unit, front = view.rows, view.unit, view.front
         n_staff, n_front = len(staff), int(np.count_nonzero(front))
@@ -190,10 +191,10 @@ class Recorder:
         row["customers"][d] = n_customers
         with np.errstate(invalid="ignore", divide="ignore"):
             # Means from running sums: clipped, since rounding drift can leave them 1e-17 outside [0, 1].
-            row["satisfaction"][d] = rules.clip(counts["satisfaction"].sum() / n_customers, 0.0, 1.0)
-            row["loyalty"][d] = rules.clip(counts["loyalty"].sum() / n_customers, 0.0, 1.0)
-            row["nps"][d] = 100.0 * (counts["promoters"].sum() - counts["detractors"].sum()) / n_customers
-            row["expectation"][d] = rules.clip(counts["expectation"].sum() / n_customers, 0.0, 1.0)
+            row["satisfaction"][d] = rules.clip(total["satisfaction"] / n_customers, 0.0, 1.0)
+            row["loyalty"][d] = rules.clip(total["loyalty"] / n_customers, 0.0, 1.0)
+            row["nps"][d] = 100.0 * (total["promoters"] - total["detractors"]) / n_customers
+            row["expectation"][d] = rules.clip(total["expectation"] / n_customers, 0.0, 1.0)
             staff_means = _row_means(by_person, n_staff)
             front_means = _row_means(by_person[:3].compress(front, axis=1), n_front)
             back_means = _row_means(by_person[:2].compress(~front, axis=1), n_staff - n_front)

@@ -617,8 +617,8 @@ class ServiceModel(mesa.Model):
         """Revenue from active customers' spend less card discounts; wages, overtime and lever costs."""
         cfg, c, e = self.config, self.customers, self.employees
         econ, policy, b = cfg.economics, cfg.policy, cfg.behaviour
-        sums = self.ledger.sums
-        customers, members = float(sums["customers"].sum()), int(round(float(sums["card_members"].sum())))
+        total = self.ledger.field_totals()
+        customers, members = float(total["customers"]), int(round(float(total["card_members"])))
         card_factor = (1.0 + b.card_share_of_wallet) * (1.0 - policy.loyalty_discount)
         # Referred customers spend more in their first year, the bonus fading linearly.
         recent = self.recent_referred

@@ -229,7 +229,7 @@ class Recorder:
         row["pressure"][d] = np.add.reduce(units.pressure[:k]) / k  # = .mean(), without its wrapper
         row["management_pressure"][d] = m.management_pressure
         row["time_standard"][d] = np.add.reduce(m.time_standard[:k]) / k
-        row["time_per_customer"][d] = (float((units.time_hours[:k] * units.served[:k]).sum() / served)
+        row["time_per_customer"][d] = (float(np.add.reduce(units.time_hours[:k] * units.served[:k]) / served)
                                        if served else float(units.time_hours[:k].mean()))
         row["served"][d] = served
         row["service_quality"][d], row["resolution_rate"][d], row["encounter_satisfaction"][d] = _row_means(

@@ -209,7 +209,7 @@ class ServiceModel(mesa.Model):
         c = self.customers
         due = nonzero(c.next_contact_day[: c.n] == self.day)
         self.today["contacts"] = len(due)
-        self.today["failure_demand"] = int(c.pending_need[due].sum())
+        self.today["failure_demand"] = np.count_nonzero(c.pending_need[due])
         c.next_contact_day[due] = NEVER
         if len(due) > 1:
             due = due[self.rng.permutation(len(due))]
@@ -231,7 +231,7 @@ class ServiceModel(mesa.Model):
         norms = self._norms
         # Front-line contacts generate internal requests; the back office works on them today.
         pending[self.backoffice] = (self.backoffice_backlog
-                                    + org.internal_requests_per_contact * pending[: self.n_teams].sum())
+                                    + org.internal_requests_per_contact * np.add.reduce(pending[: self.n_teams]))
         pressure = rules.work_pressure(pending, self.time_standard, available)
         time_hours = rules.time_per_contact(self.time_standard, pressure, b.time_cut_elasticity, norms)
         intensity = rules.work_intensity(pressure, b.max_overtime)
@@ -427,7 +427,7 @@ class ServiceModel(mesa.Model):
 
     def _pick_promoters(self, per_team: np.ndarray) -> np.ndarray:
         """A random promoter of each team for each recommended newcomer (rows, in team order)."""
-        if per_team.sum() == 0:
+        if not per_team.any():
             return np.zeros(0, np.int64)
         c = self.customers
         promoters = nonzero(c.active[: c.n] & (c.satisfaction[: c.n] >= rules.PROMOTER_THRESHOLD))
@@ -450,7 +450,7 @@ class ServiceModel(mesa.Model):
         draws = rng.random((2, len(idx)))
 
         recognised = draws[0] < self._recognition_probability[unit]
-        self.today["recognitions"] = int(recognised.sum())
+        self.today["recognitions"] = np.count_nonzero(recognised)
         e.appreciation[idx] = rules.felt_appreciation(e.appreciation[idx], recognised, b.recognition_boost,
                                                       b.appreciation_decay_days)
         self._absorb_feedback(enc)
@@ -553,7 +553,7 @@ class ServiceModel(mesa.Model):
 
     def _fill_vacancies(self) -> None:
         due = self.vacancy_due <= self.day
-        self.today["hires"] = int(due.sum())
+        self.today["hires"] = np.count_nonzero(due)
         if not due.any():
             return
         units, referred = self.vacancy_unit[due], self.vacancy_referred[due]
@@ -626,7 +626,7 @@ class ServiceModel(mesa.Model):
         recent = recent[c.active[recent] & (age < 365)]
         self.recent_referred = recent
         bonus = b.referred_spend_bonus * (1.0 - (self.day - c.joined_day[recent]) / 365.0)
-        bonus_units = float((bonus * np.where(c.card_member[recent], card_factor, 1.0)).sum())
+        bonus_units = float(np.add.reduce(bonus * np.where(c.card_member[recent], card_factor, 1.0)))
         spend = cfg.market.spend_per_customer_per_year / 365.0
         revenue = spend * (customers - members + members * card_factor + bonus_units)
         discount = spend * policy.loyalty_discount * (1.0 + b.card_share_of_wallet) * members
@@ -635,8 +635,8 @@ class ServiceModel(mesa.Model):
         staff, front = view.rows, view.front
         wage = np.where(front, econ.front_wage_per_year, econ.back_wage_per_year) / 365.0
         overtime = np.maximum(units.intensity[view.unit] - 1.0, 0.0)
-        wages = float((wage * (1.0 + econ.overtime_premium * overtime)).sum())
-        headcount, front_count = len(staff), int(front.sum())
+        wages = float(np.add.reduce(wage * (1.0 + econ.overtime_premium * overtime)))
+        headcount, front_count = len(staff), np.count_nonzero(front)
         levers = (policy.training * econ.training_cost_per_year * headcount
                   + policy.listening * econ.listening_cost_per_year * headcount
                   + policy.vision_cocreation * econ.cocreation_cost_per_year * headcount
@@ -647,7 +647,7 @@ class ServiceModel(mesa.Model):
         hiring = self.today["hires"] * econ.hiring_cost
         cost = wages + levers + recognition + hiring
         self.today.update(revenue=revenue, cost=cost, profit=revenue - cost, wages=wages,
-                          overtime_cost=float((wage * econ.overtime_premium * overtime).sum()),
+                          overtime_cost=float(np.add.reduce(wage * econ.overtime_premium * overtime)),
                           lever_cost=levers + recognition, hiring_cost=hiring, card_discount=discount,
                           card_members=members)
 

@@ -235,12 +235,10 @@ class ServiceModel(mesa.Model):
         pressure = rules.work_pressure(pending, self.time_standard, available)
         time_hours = rules.time_per_contact(self.time_standard, pressure, b.time_cut_elasticity, norms)
         intensity = rules.work_intensity(pressure, b.max_overtime)
-        capacity = np.floor(rules.capacity_contacts(available, intensity, time_hours) + 1e-9)
-        served = np.minimum(pending, capacity)
-        served[self.backoffice] = min(pending[self.backoffice],
-                                      rules.capacity_contacts(available[self.backoffice],
-                                                              intensity[self.backoffice],
-                                                              time_hours[self.backoffice]))
+        capacity = rules.capacity_contacts(available, intensity, time_hours)
+        served = np.minimum(pending, np.floor(capacity + 1e-9))
+        # The back office serves fractions of requests: its capacity is not rounded down.
+        served[self.backoffice] = min(pending[self.backoffice], capacity[self.backoffice])
         self._update_backoffice(pending[self.backoffice], served[self.backoffice], time_hours[self.backoffice])
 
         self.management_pressure = float(rules.effective_management_pressure(
@@ -451,19 +449,20 @@ class ServiceModel(mesa.Model):
 
         recognised = draws[0] < self._recognition_probability[unit]
         self.today["recognitions"] = np.count_nonzero(recognised)
-        e.appreciation[idx] = rules.felt_appreciation(e.appreciation[idx], recognised, b.recognition_boost,
-                                                      b.appreciation_decay_days)
+        appreciation = rules.felt_appreciation(e.appreciation[idx], recognised, b.recognition_boost,
+                                               b.appreciation_decay_days)
+        e.appreciation[idx] = appreciation
         self._absorb_feedback(enc)
 
         engagement, exhaustion = e.engagement[idx], e.exhaustion[idx]
         acting = np.where(front, rules.surface_acting(policy.display_rules, engagement), 0.0)
         e.surface_acting[idx] = acting
         overload = rules.clip(units.pressure[unit] - 1.0, 0.0, 1.0)
-        challenge, hindrance = rules.challenge_and_hindrance(self.management_pressure, e.appreciation[idx],
-                                                             overload)
+        challenge, hindrance = rules.challenge_and_hindrance(self.management_pressure, appreciation, overload)
         isq = np.where(front, self.isq, 0.7)
-        resources = rules.job_resources(policy.autonomy, e.appreciation[idx], e.skill[idx], policy.listening,
-                                        e.vision_alignment[idx], policy.training, isq, e.meaning[idx], front)
+        skill, vision = e.skill[idx], e.vision_alignment[idx]
+        resources = rules.job_resources(policy.autonomy, appreciation, skill, policy.listening, vision,
+                                        policy.training, isq, e.meaning[idx], front)
         labour = rules.emotional_labour(front, b.emotional_labour_front, acting, e.complaints[idx],
                                         b.surface_acting_strain)
         demands = rules.job_demands(challenge, hindrance, policy.listening, isq, e.fatigue[idx], labour,
@@ -476,8 +475,8 @@ class ServiceModel(mesa.Model):
         noise = b.engagement_noise * (draws[1] * 2.0 - 1.0) * math.sqrt(3.0)  # uniform with SD engagement_noise
         e.engagement[idx] = rules.clip(rules.smooth(engagement, target_e, b.engagement_days) + noise, 0.0, 1.0)
         target_v = rules.vision_alignment_target(policy.vision_cocreation, self.management_pressure, engagement)
-        e.vision_alignment[idx] = rules.smooth(e.vision_alignment[idx], target_v, b.vision_days)
-        e.skill[idx] = rules.skill_step(e.skill[idx], policy.training, b.skill_days)
+        e.vision_alignment[idx] = rules.smooth(vision, target_v, b.vision_days)
+        e.skill[idx] = rules.skill_step(skill, policy.training, b.skill_days)
 
     def _absorb_feedback(self, enc: Encounters) -> None:
         """Customers' reactions are meaning (satisfied) or emotional demand (complaints) for the server."""

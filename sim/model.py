@@ -714,10 +714,14 @@ class ServiceModel(mesa.Model):
         c, b = self.customers, self.config.behaviour
         hazard = rules.churn_hazard_per_year(c.satisfaction[rows], b.churn_max_per_year, b.churn_steepness,
                                              b.churn_midpoint)
-        hazard = hazard * np.where(c.card_member[rows], b.card_churn_factor, 1.0)
+        # A factor of 1.0 changes nothing, so the factors are applied only when someone has them.
+        card_member = c.card_member[rows]
+        if card_member.any():
+            hazard = hazard * np.where(card_member, b.card_churn_factor, 1.0)
         referrer = c.referrer[rows]
         with_referrer = (referrer >= 0) & c.active[np.maximum(referrer, 0)]
-        hazard = hazard * np.where(with_referrer, b.referred_churn_factor, 1.0)
+        if with_referrer.any():
+            hazard = hazard * np.where(with_referrer, b.referred_churn_factor, 1.0)
         c.hazard_per_year[rows] = hazard
         c.loyalty[rows] = rules.loyalty(hazard)
         wait_days = self.rng.exponential(1.0, len(rows)) * 365.0 / np.maximum(hazard, 1e-12)

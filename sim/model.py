@@ -663,31 +663,40 @@ class ServiceModel(mesa.Model):
             return
         waiting_or_pending = (c.waiting_since[rows] >= 0) | c.pending_need[rows]
         rows = rows[~waiting_or_pending]
-        rate = c.contact_chance[rows]
-        gap = np.where(rate > 0, self._draw_geometric(rate, c.contact_log_stay[rows]), NEVER - today - 1)
-        c.next_contact_day[rows] = np.minimum(today + gap, NEVER - 1).astype(np.int32)
+        self._draw_contact_days(rows, c.contact_chance[rows], c.contact_hazard[rows], today)
 
-    def _draw_geometric(self, chance: np.ndarray, log_stay: np.ndarray) -> np.ndarray:
+    def _draw_contact_days(self, rows: np.ndarray, chance: np.ndarray, hazard: np.ndarray, today: int) -> None:
+        """Set the next contact day of `rows` from their contact chance and hazard (see `_draw_geometric`)."""
+        gap = np.where(chance > 0, self._draw_geometric(chance, hazard), NEVER - today - 1)
+        self.customers.next_contact_day[rows] = np.minimum(today + gap, NEVER - 1).astype(np.int32)
+
+    def _draw_geometric(self, chance: np.ndarray, hazard: np.ndarray) -> np.ndarray:
         """Exactly `rng.geometric(np.maximum(chance, 1e-12))`, without NumPy's slow array-parameter path.
 
         Below p = 1/3 NumPy draws by inversion, one standard exponential per draw:
-        ceil(-E / log1p(-p)) (numpy/random/src/distributions/distributions.c); `log_stay` holds
-        log1p(-p) from the C library's log1p, as NumPy's draw computes it (np.log1p may differ
-        in the last bit). From p = 1/3 on NumPy searches with uniforms, so it is called as is.
-        benchmarks/fingerprint.py checks the equivalence.
+        ceil(-E / log1p(-p)) (numpy/random/src/distributions/distributions.c); `hazard` holds
+        -log1p(-p) from the C library's log1p, as NumPy's draw computes it (np.log1p may differ
+        in the last bit; E / -x is exactly -E / x). From p = 1/3 on NumPy searches with uniforms,
+        so it is called as is. benchmarks/fingerprint.py checks the equivalence.
         """
         if len(chance) == 0 or chance.max() >= GEOMETRIC_SEARCH_FROM:
             return self.rng.geometric(np.maximum(chance, 1e-12))
-        return np.ceil(-self.rng.standard_exponential(len(chance)) / log_stay).astype(np.int64)
+        return np.ceil(self.rng.standard_exponential(len(chance)) / hazard).astype(np.int64)
 
-    def _update_contact_chances(self, rows: np.ndarray) -> None:
-        """Refresh customers' daily contact chance and its log (after their rate or the demand multiplier changed)."""
+    def _update_contact_chances(self, rows: np.ndarray,
+                                rate: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Refresh customers' daily contact chance and hazard (after their rate or the demand multiplier changed).
+
+        `rate` is their contact rate when the caller has it at hand; returns (chance, hazard) of `rows`."""
         c = self.customers
-        chance = rules.clip(c.contact_rate_per_day[rows] * self.config.market.demand_multiplier, 0.0, 1.0)
-        c.contact_chance[rows] = chance
-        # Only chances below GEOMETRIC_SEARCH_FROM use their log; the rest get a harmless stand-in.
+        rate = c.contact_rate_per_day[rows] if rate is None else rate
+        chance = rules.clip(rate * self.config.market.demand_multiplier, 0.0, 1.0)
+        # Only chances below GEOMETRIC_SEARCH_FROM use their hazard; the rest get a harmless stand-in.
         p = np.where(chance < GEOMETRIC_SEARCH_FROM, np.maximum(chance, 1e-12), 0.5)
-        c.contact_log_stay[rows] = np.fromiter(map(math.log1p, (-p).tolist()), np.float64, len(p))
+        hazard = np.fromiter(map(math.log1p, (-p).tolist()), np.float64, len(p))
+        np.negative(hazard, out=hazard)
+        c.contact_chance[rows], c.contact_hazard[rows] = chance, hazard
+        return chance, hazard
 
     def _seed_pending_needs(self, rows: np.ndarray) -> None:
         """Start the failure-demand pipeline full: at the start, as in a running firm, some customers already
@@ -850,12 +859,15 @@ class ServiceModel(mesa.Model):
         rows = c.append(n, team=teams, active=True, expectation=rules.clip(expectation, 0, 1), standard=standard,
                         satisfaction=rules.clip(satisfaction, 0, 1), contact_rate_per_day=rate, joined_day=joined,
                         referred=referred, referrer=-1 if referrer is None else referrer)
-        self._update_contact_chances(rows)
+        chance, hazard = self._update_contact_chances(rows, rate)
         if cfg.policy.loyalty_discount > 0:
             c.card_member[rows] = rng.random(n) < b.card_uptake
         if initial:
             self._seed_pending_needs(rows)
-        self._schedule_contacts(rows, self.day if not initial else -1)
+        if initial:  # some start with a pending need and wait for it to come back
+            self._schedule_contacts(rows, -1)
+        else:
+            self._draw_contact_days(rows, chance, hazard, self.day)
         self._reschedule_churn(rows)
         self.ledger.add(rows)
         if not initial:

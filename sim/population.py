@@ -110,7 +110,7 @@ class CustomerTable(Table):
         "loyalty": (np.float64, 0.8),  # one-year retention chance at the current hazard
         "contact_rate_per_day": (np.float64, 0.03),  # propensity at demand multiplier 1
         "contact_chance": (np.float64, 0.0),  # today's contact chance: the rate x demand multiplier, in [0, 1]
-        "contact_log_stay": (np.float64, 0.0),  # log1p(-max(contact_chance, 1e-12)), for drawing contact clocks
+        "contact_hazard": (np.float64, 1.0),  # -log1p(-max(contact_chance, 1e-12)), for drawing contact clocks
         "next_contact_day": (np.int32, NEVER),
         "churn_time": (np.float64, np.inf),  # day (fractional) at which the customer leaves
         "pending_need": (np.bool_, False),  # an unresolved need that will come back

@@ -183,7 +183,7 @@ class Recorder:
         by_person = np.array([e.engagement[staff], e.exhaustion[staff], e.surface_acting[staff],
                               e.appreciation[staff], e.vision_alignment[staff], e.skill[staff], e.fatigue[staff],
                               np.maximum(units.intensity[unit] - 1.0, 0.0), np.zeros(n_staff)])
-        engagement, exhaustion, burnt = by_person[0], by_person[1], by_person[8]
+        exhaustion, burnt = by_person[1], by_person[8]
         np.greater_equal(exhaustion, rules.BURNOUT_THRESHOLD, out=burnt)
         served = len(enc.customer)
         row = self.daily
@@ -203,9 +203,9 @@ class Recorder:
             t["day"][d] = m.day
             t["team"][d] = self._team_numbers
             t["headcount"][d] = headcount
-            t["engagement"][d] = np.bincount(unit, weights=engagement, minlength=m.n_units)[:k] / headcount
-            t["exhaustion"][d] = np.bincount(unit, weights=exhaustion, minlength=m.n_units)[:k] / headcount
-            t["burnout_share"][d] = np.bincount(unit, weights=burnt, minlength=m.n_units)[:k] / headcount
+            per_unit = np.bincount(view.unit_bins_of_three, weights=by_person[[0, 1, 8]].ravel(),
+                                   minlength=3 * m.n_units).reshape(3, m.n_units)[:, :k] / headcount
+            t["engagement"][d], t["exhaustion"][d], t["burnout_share"][d] = per_unit
             t["satisfaction"][d] = rules.clip(counts["satisfaction"] / counts["customers"], 0.0, 1.0)
             t["loyalty"][d] = rules.clip(counts["loyalty"] / counts["customers"], 0.0, 1.0)
             t["customers"][d] = counts["customers"]

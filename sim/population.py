@@ -159,3 +159,10 @@ class StaffView:
     def headcount(self) -> np.ndarray:
         """Staff per unit."""
         return np.bincount(self.unit, minlength=self.n_units)
+
+    @cached_property
+    def unit_bins_of_three(self) -> np.ndarray:
+        """Bins that sum three stacked per-person rows per unit in one np.bincount (row i, unit u: i * n_units + u).
+
+        np.bincount adds each bin's weights in input order, so each row sums as in its own call."""
+        return (np.arange(3)[:, None] * self.n_units + self.unit).ravel()

@@ -125,6 +125,7 @@ class ServiceModel(mesa.Model):
         self._staff: np.ndarray | None = None  # rows of employees in post, cached until someone joins or leaves
         self._teams = np.arange(self.n_teams)
         self._teams_thrice = np.tile(np.arange(self.n_teams), 3)  # team of each arrival stream's count
+        self._balanced_for: tuple | None = None  # _balance_inputs() when positions were last balanced
         self._staff_view: StaffView | None = None  # derived arrays of staff(), made again when it changes
         self.customers = CustomerTable(capacity=int(self.n_teams * market.customers_per_team * 1.3))
         self.ledger = CustomerLedger(self.customers, self.n_teams)
@@ -569,6 +570,9 @@ class ServiceModel(mesa.Model):
 
     def _adjust_positions(self) -> None:
         """Open vacancies or cut posts so that headcount + open vacancies equals the positions."""
+        if self._balanced_for is not None and all(
+                now is then for now, then in zip(self._balance_inputs(), self._balanced_for)):
+            return  # nobody joined or left and no vacancy opened or closed since they last balanced
         e = self.employees
         positions = self._positions
         view = self.staff_view()
@@ -594,6 +598,11 @@ class ServiceModel(mesa.Model):
                 laid_off = self.rng.choice(staff, size=min(excess, len(staff)), replace=False)
                 self._leave(laid_off, laid_off=True)
                 self.today["layoffs"] = self.today.get("layoffs", 0) + len(laid_off)
+        self._balanced_for = self._balance_inputs()
+
+    def _balance_inputs(self) -> tuple:
+        """What `_adjust_positions` depends on; each is replaced, never changed in place, when it changes."""
+        return self.staff_view(), self.vacancy_unit, self._positions
 
     def positions(self) -> np.ndarray:
         """Positions per unit: front-line teams, then the back office."""

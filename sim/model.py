@@ -354,7 +354,9 @@ class ServiceModel(mesa.Model):
         b = cfg.behaviour
         who = enc.customer
         booked = self.ledger.remove(who)
-        c.satisfaction[who] += b.satisfaction_smoothing * (enc.satisfaction - c.satisfaction[who])
+        satisfaction = c.satisfaction[who]
+        satisfaction += b.satisfaction_smoothing * (enc.satisfaction - satisfaction)
+        c.satisfaction[who] = satisfaction
         promise = (b.brand_promise_lift * cfg.policy.brand_promise + self.team_expectation_offset[enc.team]
                    + c.standard[who])
         c.expectation[who] = rules.expectation_step(c.expectation[who], enc.quality, promise,
@@ -400,9 +402,10 @@ class ServiceModel(mesa.Model):
         customers, promoters, detractors = sums["customers"], sums["promoters"], sums["detractors"]
         potential = market.customers_per_team * market.market_potential_ratio
         prospect_share = rules.clip(1.0 - customers / potential, 0.0, 1.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            promoter_share = np.where(customers > 0, promoters / customers, 0.0)
-            detractor_share = np.where(customers > 0, detractors / customers, 0.0)
+        # Shares of a team's customers; 0 for a team without customers (its division is never made).
+        has_customers = customers > 0
+        promoter_share = np.divide(promoters, customers, out=np.zeros(self.n_teams), where=has_customers)
+        detractor_share = np.divide(detractors, customers, out=np.zeros(self.n_teams), where=has_customers)
         word_of_mouth = rules.clip(1.0 + promoter_share - b.detractor_talk_ratio * detractor_share, 0.0, 2.0)
         brand = 1.0 + cfg.policy.brand_promise
         marketing = market.acquisition_per_year / 365.0 * potential * prospect_share * brand * word_of_mouth

@@ -298,8 +298,11 @@ class ServiceModel(mesa.Model):
         acting = rules.surface_acting(policy.display_rules, engagement)
         detected = ((draws[1] < b.detection_probability) & (acting > 0)).astype(np.float64)
         waiting_since = c.waiting_since[served]
-        days_waited = np.where(waiting_since >= 0, self.day - waiting_since, 0)
-        c.waiting_since[served] = -1
+        waited = waiting_since >= 0
+        days_waited = 0  # nobody served today came from the backlog: no waiting cost (minus 0.0 is exact)
+        if waited.any():
+            days_waited = np.where(waited, self.day - waiting_since, 0)
+            c.waiting_since[served] = -1
         quality = rules.encounter_quality(resolved, skill, exhaustion, time_ratio,
                                           rules.authenticity(engagement, vision), acting, detected,
                                           policy.display_rules, rules.queueing(units.pressure[team]),
@@ -326,6 +329,10 @@ class ServiceModel(mesa.Model):
     def _update_waiting(self, served: np.ndarray, left_over: np.ndarray) -> None:
         """Unserved contacts join the backlog; some of those already waiting give up."""
         c, b = self.customers, self.config.behaviour
+        if len(left_over) == 0:  # everyone was served (rng.random(0) would draw nothing either)
+            self.waiting = left_over
+            self.today["abandoned"] = 0
+            return
         was_waiting = c.waiting_since[left_over] >= 0
         gives_up = was_waiting & (self.rng.random(len(left_over)) < b.abandon_per_day)
         abandoned = left_over[gives_up]

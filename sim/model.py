@@ -279,13 +279,17 @@ class ServiceModel(mesa.Model):
         team = c.team[contacts]
         order = stable_order_of_units(team)  # keeps the backlog first within each team
         contacts, team = contacts[order], team[order]
-        starts = team.searchsorted(self._teams)
-        rank = np.arange(len(contacts)) - starts[team]
-        is_served = rank < units.served[team]
-        served, left_over = contacts[is_served], contacts[~is_served]
+        k = self.n_teams
+        if (units.served[:k] == units.pending[:k]).all():  # every team serves all its contacts today
+            served, left_over = contacts, contacts[:0]
+        else:
+            starts = team.searchsorted(self._teams)
+            rank = np.arange(len(contacts)) - starts[team]
+            is_served = rank < units.served[team]
+            served, left_over = contacts[is_served], contacts[~is_served]
+            team = team[is_served]
         self._update_waiting(served, left_over)
 
-        team = c.team[served]
         employee = self._assign_employees(team)
         skill, engagement = e.skill[employee], e.engagement[employee]
         exhaustion, vision = e.exhaustion[employee], e.vision_alignment[employee]

@@ -27,9 +27,15 @@ class CustomerLedger:
         self._field_offsets = (np.arange(len(FIELDS)) * n_teams)[:, None]  # bin = field * n_teams + team
         self.rebuild()
 
-    def _book(self, rows: np.ndarray, sign: float) -> None:
+    def _select(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The active ones among `rows` and their bins in the flat table (bin = field * n_teams + team)."""
         c = self.customers
         rows = rows[c.active[rows]]
+        return rows, (self._field_offsets + c.team[rows]).ravel()
+
+    def _book(self, selection: tuple[np.ndarray, np.ndarray], add: bool) -> None:
+        c = self.customers
+        rows, bins = selection
         if len(rows) == 0:
             return
         weights = np.empty((len(FIELDS), len(rows)))
@@ -40,23 +46,31 @@ class CustomerLedger:
         np.greater_equal(satisfaction, rules.PROMOTER_THRESHOLD, out=weights[4])
         np.less(satisfaction, rules.DETRACTOR_THRESHOLD, out=weights[5])
         weights[6] = c.card_member[rows]
-        # One bincount for all fields: bin = field * n_teams + team.
-        bins = (self._field_offsets + c.team[rows]).ravel()
+        # One bincount for all fields; then in place (subtracting t is exactly adding -1.0 * t).
         totals = np.bincount(bins, weights=weights.ravel(), minlength=self.table.size)
-        self.table += sign * totals.reshape(self.table.shape)
+        (np.add if add else np.subtract)(self.table, totals.reshape(self.table.shape), out=self.table)
 
-    def remove(self, rows: np.ndarray) -> None:
-        """Book active `rows` out (call before changing them or before they leave)."""
-        self._book(rows, -1.0)
+    def remove(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Book active `rows` out (call before changing them or before they leave).
 
-    def add(self, rows: np.ndarray) -> None:
-        """Book active `rows` in (call after changing them or after they join)."""
-        self._book(rows, +1.0)
+        Returns the selection, which `add` takes back when the same rows return with their team
+        and activity unchanged (it saves selecting them again)."""
+        selection = self._select(rows)
+        self._book(selection, add=False)
+        return selection
+
+    def add(self, rows: np.ndarray | None = None, selection: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """Book active `rows` in (call after changing them or after they join), or a selection from `remove`."""
+        self._book(self._select(rows) if selection is None else selection, add=True)
 
     def rebuild(self) -> None:
         """Recount every active customer (after bulk changes; also the reference in tests)."""
         self.table[:] = 0.0
         self.add(nonzero(self.customers.active[: self.customers.n]))
+
+    def field_totals(self) -> dict[str, np.float64]:
+        """Each field summed over the teams, in one reduction (each C-contiguous row sums as `.sum()` would)."""
+        return dict(zip(FIELDS, np.add.reduce(self.table, axis=1)))
 
     def totals(self) -> dict[str, float]:
         return {name: float(values.sum()) for name, values in self.sums.items()}

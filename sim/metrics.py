@@ -173,16 +173,17 @@ class Recorder:
         d, today = self.rows, m.today
         e, k = m.employees, m.n_teams
         counts = team_customer_counts(m)
-        n_customers = counts["customers"].sum()
-        staff = m.staff()
-        unit = e.unit[staff]
-        front = e.is_front[staff]
+        total = m.ledger.field_totals()
+        n_customers = total["customers"]
+        view = m.staff_view()
+        staff, unit, front = view.rows, view.unit, view.front
         n_staff, n_front = len(staff), int(np.count_nonzero(front))
         # The rows of PER_PERSON_ROWS; the first three are also split into front line and back office.
-        by_person = np.stack([e.engagement[staff], e.exhaustion[staff], e.surface_acting[staff],
+        # np.array copies the rows as np.stack would, without np.stack's Python-level overhead.
+        by_person = np.array([e.engagement[staff], e.exhaustion[staff], e.surface_acting[staff],
                               e.appreciation[staff], e.vision_alignment[staff], e.skill[staff], e.fatigue[staff],
                               np.maximum(units.intensity[unit] - 1.0, 0.0), np.zeros(n_staff)])
-        engagement, exhaustion, burnt = by_person[0], by_person[1], by_person[8]
+        exhaustion, burnt = by_person[1], by_person[8]
         np.greater_equal(exhaustion, rules.BURNOUT_THRESHOLD, out=burnt)
         served = len(enc.customer)
         row = self.daily
@@ -190,21 +191,21 @@ class Recorder:
         row["customers"][d] = n_customers
         with np.errstate(invalid="ignore", divide="ignore"):
             # Means from running sums: clipped, since rounding drift can leave them 1e-17 outside [0, 1].
-            row["satisfaction"][d] = rules.clip(counts["satisfaction"].sum() / n_customers, 0.0, 1.0)
-            row["loyalty"][d] = rules.clip(counts["loyalty"].sum() / n_customers, 0.0, 1.0)
-            row["nps"][d] = 100.0 * (counts["promoters"].sum() - counts["detractors"].sum()) / n_customers
-            row["expectation"][d] = rules.clip(counts["expectation"].sum() / n_customers, 0.0, 1.0)
+            row["satisfaction"][d] = rules.clip(total["satisfaction"] / n_customers, 0.0, 1.0)
+            row["loyalty"][d] = rules.clip(total["loyalty"] / n_customers, 0.0, 1.0)
+            row["nps"][d] = 100.0 * (total["promoters"] - total["detractors"]) / n_customers
+            row["expectation"][d] = rules.clip(total["expectation"] / n_customers, 0.0, 1.0)
             staff_means = _row_means(by_person, n_staff)
             front_means = _row_means(by_person[:3].compress(front, axis=1), n_front)
             back_means = _row_means(by_person[:2].compress(~front, axis=1), n_staff - n_front)
             t = self.teams
-            headcount = np.bincount(unit, minlength=m.n_units)[:k]
+            headcount = view.headcount[:k]
             t["day"][d] = m.day
             t["team"][d] = self._team_numbers
             t["headcount"][d] = headcount
-            t["engagement"][d] = np.bincount(unit, weights=engagement, minlength=m.n_units)[:k] / headcount
-            t["exhaustion"][d] = np.bincount(unit, weights=exhaustion, minlength=m.n_units)[:k] / headcount
-            t["burnout_share"][d] = np.bincount(unit, weights=burnt, minlength=m.n_units)[:k] / headcount
+            per_unit = np.bincount(view.unit_bins_of_three, weights=by_person[[0, 1, 8]].ravel(),
+                                   minlength=3 * m.n_units).reshape(3, m.n_units)[:, :k] / headcount
+            t["engagement"][d], t["exhaustion"][d], t["burnout_share"][d] = per_unit
             t["satisfaction"][d] = rules.clip(counts["satisfaction"] / counts["customers"], 0.0, 1.0)
             t["loyalty"][d] = rules.clip(counts["loyalty"] / counts["customers"], 0.0, 1.0)
             t["customers"][d] = counts["customers"]
@@ -225,14 +226,14 @@ class Recorder:
         row["engagement_front"][d], row["exhaustion_front"][d], row["surface_acting"][d] = front_means
         row["engagement_back"][d], row["exhaustion_back"][d] = back_means
         row["vacancies"][d] = len(m.vacancy_unit)
-        row["pressure"][d] = units.pressure[:k].mean()
+        row["pressure"][d] = np.add.reduce(units.pressure[:k]) / k  # = .mean(), without its wrapper
         row["management_pressure"][d] = m.management_pressure
-        row["time_standard"][d] = m.time_standard[:k].mean()
-        row["time_per_customer"][d] = (float((units.time_hours[:k] * units.served[:k]).sum() / served)
+        row["time_standard"][d] = np.add.reduce(m.time_standard[:k]) / k
+        row["time_per_customer"][d] = (float(np.add.reduce(units.time_hours[:k] * units.served[:k]) / served)
                                        if served else float(units.time_hours[:k].mean()))
         row["served"][d] = served
         row["service_quality"][d], row["resolution_rate"][d], row["encounter_satisfaction"][d] = _row_means(
-            np.stack([enc.quality, enc.resolved, enc.satisfaction]), served)
+            np.array([enc.quality, enc.resolved, enc.satisfaction]), served)
         rating_engaged, rating_other = enc.rating[enc.engaged], enc.rating[~enc.engaged]
         sum_engaged, sum_other = float(np.add.reduce(rating_engaged)), float(np.add.reduce(rating_other))
         n_engaged, n_other = len(rating_engaged), len(rating_other)

@@ -20,12 +20,13 @@ from .agents import Customer, Employee, Handle
 from .config import ConfigError, Event, SimConfig, apply_event
 from .ledger import CustomerLedger
 from .metrics import Recorder
-from .population import NEVER, CustomerTable, EmployeeTable, nonzero, stable_order_of_units
+from .population import NEVER, CustomerTable, EmployeeTable, StaffView, nonzero, stable_order_of_units
 
 # Mesa logs every step at INFO; under Hydra's logging that floods the console and costs time.
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
 # Config fields whose change requires recomputing something derived (see _on_config_change).
+GEOMETRIC_SEARCH_FROM = 0.333333333333333333333333  # NumPy's geometric draw switches method here
 CONTACT_FIELDS = {"market.demand_multiplier", "market.contacts_per_customer_per_year"}
 CHURN_FIELDS = {"behaviour.churn_max_per_year", "behaviour.churn_steepness", "behaviour.churn_midpoint",
                 "behaviour.card_churn_factor", "behaviour.referred_churn_factor", "policy.loyalty_discount",
@@ -122,6 +123,10 @@ class ServiceModel(mesa.Model):
 
         self.employees = EmployeeTable()
         self._staff: np.ndarray | None = None  # rows of employees in post, cached until someone joins or leaves
+        self._teams = np.arange(self.n_teams)
+        self._teams_thrice = np.tile(np.arange(self.n_teams), 3)  # team of each arrival stream's count
+        self._balanced_for: tuple | None = None  # _balance_inputs() when positions were last balanced
+        self._staff_view: StaffView | None = None  # derived arrays of staff(), made again when it changes
         self.customers = CustomerTable(capacity=int(self.n_teams * market.customers_per_team * 1.3))
         self.ledger = CustomerLedger(self.customers, self.n_teams)
         self.recent_referred = np.zeros(0, np.int64)  # referred customers still within their first year
@@ -182,6 +187,7 @@ class ServiceModel(mesa.Model):
         if changed & POSITION_FIELDS:
             self._adjust_positions()
         if changed & CONTACT_FIELDS:
+            self._update_contact_chances(np.arange(self.customers.n))
             self._schedule_contacts(self._active_customers(), self.day)
         if changed & CHURN_FIELDS:
             self._update_cards()
@@ -191,6 +197,8 @@ class ServiceModel(mesa.Model):
     def on_handle_write(self, table_name: str, row: int) -> None:
         """A handle changed a customer's state: refresh their churn clock and the running sums."""
         self._staff = None
+        if table_name == "customers":
+            self._update_contact_chances(np.array([row]))
         if table_name == "customers" and self.customers.active[row]:
             self._reschedule_churn(np.array([row]))
             self.ledger.rebuild()
@@ -202,7 +210,7 @@ class ServiceModel(mesa.Model):
         c = self.customers
         due = nonzero(c.next_contact_day[: c.n] == self.day)
         self.today["contacts"] = len(due)
-        self.today["failure_demand"] = int(c.pending_need[due].sum())
+        self.today["failure_demand"] = np.count_nonzero(c.pending_need[due])
         c.next_contact_day[due] = NEVER
         if len(due) > 1:
             due = due[self.rng.permutation(len(due))]
@@ -214,25 +222,24 @@ class ServiceModel(mesa.Model):
         """Oliva & Sterman: pressure, corner cutting, overtime, fatigue and the eroding standard."""
         cfg, e = self.config, self.employees
         org, b = cfg.organisation, cfg.behaviour
-        active = self.staff()
+        view = self.staff_view()
+        active, unit = view.rows, view.unit
         hours = org.service_hours_per_day * rules.productivity(
             e.skill[active], e.fatigue[active], e.engagement[active])
-        available = np.bincount(e.unit[active], weights=hours, minlength=self.n_units)
+        available = np.bincount(unit, weights=hours, minlength=self.n_units)
         pending = np.zeros(self.n_units)
         pending[: self.n_teams] = np.bincount(self.customers.team[contacts], minlength=self.n_teams)
         norms = self._norms
         # Front-line contacts generate internal requests; the back office works on them today.
         pending[self.backoffice] = (self.backoffice_backlog
-                                    + org.internal_requests_per_contact * pending[: self.n_teams].sum())
+                                    + org.internal_requests_per_contact * np.add.reduce(pending[: self.n_teams]))
         pressure = rules.work_pressure(pending, self.time_standard, available)
         time_hours = rules.time_per_contact(self.time_standard, pressure, b.time_cut_elasticity, norms)
         intensity = rules.work_intensity(pressure, b.max_overtime)
-        capacity = np.floor(rules.capacity_contacts(available, intensity, time_hours) + 1e-9)
-        served = np.minimum(pending, capacity)
-        served[self.backoffice] = min(pending[self.backoffice],
-                                      rules.capacity_contacts(available[self.backoffice],
-                                                              intensity[self.backoffice],
-                                                              time_hours[self.backoffice]))
+        capacity = rules.capacity_contacts(available, intensity, time_hours)
+        served = np.minimum(pending, np.floor(capacity + 1e-9))
+        # The back office serves fractions of requests: its capacity is not rounded down.
+        served[self.backoffice] = min(pending[self.backoffice], capacity[self.backoffice])
         self._update_backoffice(pending[self.backoffice], served[self.backoffice], time_hours[self.backoffice])
 
         self.management_pressure = float(rules.effective_management_pressure(
@@ -242,15 +249,14 @@ class ServiceModel(mesa.Model):
         self.time_standard = rules.time_standard_step(self.time_standard, time_hours, target, b.standard_pull_days,
                                                       b.standard_erosion_days, cfg.policy.reset_standards)
         fatigue_target = rules.fatigue_target(intensity, b.max_overtime)
-        e.fatigue[active] = rules.smooth(e.fatigue[active], fatigue_target[e.unit[active]], b.fatigue_days)
+        e.fatigue[active] = rules.smooth(e.fatigue[active], fatigue_target[unit], b.fatigue_days)
         return UnitDay(pressure=pressure, time_hours=time_hours, intensity=intensity, served=served,
                        pending=pending)
 
     def _update_backoffice(self, pending: float, served: float, time_hours: float) -> None:
         """Internal service quality: the chance an internal request is resolved well and in time."""
         cfg, e = self.config, self.employees
-        staff = self.staff()
-        back = staff[~e.is_front[staff]]
+        back = self.staff_view().back
         # Requests left over wait a day; half of them are worked around by the front line meanwhile.
         self.backoffice_backlog = 0.5 * (pending - served)
         if len(back) == 0 or cfg.organisation.backoffice_share == 0:
@@ -259,7 +265,8 @@ class ServiceModel(mesa.Model):
         effort = rules.effort(self.management_pressure, e.appreciation[back], cfg.behaviour.effort_curvature)
         done_well = rules.resolution_probability(
             e.skill[back], e.engagement[back], e.exhaustion[back], cfg.policy.autonomy,
-            time_hours / cfg.organisation.backoffice_time_norm_hours, 0.7, effort, cfg.behaviour).mean()
+            time_hours / cfg.organisation.backoffice_time_norm_hours, 0.7, effort, cfg.behaviour)
+        done_well = np.add.reduce(done_well) / len(done_well)  # = .mean(), without its wrapper
         in_time = served / pending if pending > 0 else 1.0
         self.isq = float(done_well * in_time)
 
@@ -272,13 +279,17 @@ class ServiceModel(mesa.Model):
         team = c.team[contacts]
         order = stable_order_of_units(team)  # keeps the backlog first within each team
         contacts, team = contacts[order], team[order]
-        starts = np.searchsorted(team, np.arange(self.n_teams))
-        rank = np.arange(len(contacts)) - starts[team]
-        is_served = rank < units.served[team]
-        served, left_over = contacts[is_served], contacts[~is_served]
+        k = self.n_teams
+        if (units.served[:k] == units.pending[:k]).all():  # every team serves all its contacts today
+            served, left_over = contacts, contacts[:0]
+        else:
+            starts = team.searchsorted(self._teams)
+            rank = np.arange(len(contacts)) - starts[team]
+            is_served = rank < units.served[team]
+            served, left_over = contacts[is_served], contacts[~is_served]
+            team = team[is_served]
         self._update_waiting(served, left_over)
 
-        team = c.team[served]
         employee = self._assign_employees(team)
         skill, engagement = e.skill[employee], e.engagement[employee]
         exhaustion, vision = e.exhaustion[employee], e.vision_alignment[employee]
@@ -290,8 +301,12 @@ class ServiceModel(mesa.Model):
         resolved = (draws[0] < p_resolve).astype(np.float64)
         acting = rules.surface_acting(policy.display_rules, engagement)
         detected = ((draws[1] < b.detection_probability) & (acting > 0)).astype(np.float64)
-        days_waited = np.where(c.waiting_since[served] >= 0, self.day - c.waiting_since[served], 0)
-        c.waiting_since[served] = -1
+        waiting_since = c.waiting_since[served]
+        waited = waiting_since >= 0
+        days_waited = 0  # nobody served today came from the backlog: no waiting cost (minus 0.0 is exact)
+        if waited.any():
+            days_waited = np.where(waited, self.day - waiting_since, 0)
+            c.waiting_since[served] = -1
         quality = rules.encounter_quality(resolved, skill, exhaustion, time_ratio,
                                           rules.authenticity(engagement, vision), acting, detected,
                                           policy.display_rules, rules.queueing(units.pressure[team]),
@@ -305,20 +320,23 @@ class ServiceModel(mesa.Model):
     def _assign_employees(self, team: np.ndarray) -> np.ndarray:
         """Match each served contact to an active front-line employee of its team, by available hours."""
         e = self.employees
-        staff = self.staff()
-        front = staff[e.is_front[staff]]
-        front = front[stable_order_of_units(e.unit[front])]
+        front = self.staff_view().front_by_team
         weight = rules.productivity(e.skill[front], e.fatigue[front], e.engagement[front])
         cumulative = np.cumsum(weight)
         team_total = np.bincount(e.unit[front], weights=weight, minlength=self.n_teams)
-        team_start = np.concatenate([[0.0], np.cumsum(team_total)[:-1]])
+        team_start = np.zeros(self.n_teams)
+        np.cumsum(team_total[:-1], out=team_start[1:])
         target = team_start[team] + self.rng.random(len(team)) * team_total[team]
-        position = np.minimum(np.searchsorted(cumulative, target, side="right"), len(front) - 1)
+        position = np.minimum(cumulative.searchsorted(target, side="right"), len(front) - 1)
         return front[position] if len(front) else np.zeros(0, np.int64)
 
     def _update_waiting(self, served: np.ndarray, left_over: np.ndarray) -> None:
         """Unserved contacts join the backlog; some of those already waiting give up."""
         c, b = self.customers, self.config.behaviour
+        if len(left_over) == 0:  # everyone was served (rng.random(0) would draw nothing either)
+            self.waiting = left_over
+            self.today["abandoned"] = 0
+            return
         was_waiting = c.waiting_since[left_over] >= 0
         gives_up = was_waiting & (self.rng.random(len(left_over)) < b.abandon_per_day)
         abandoned = left_over[gives_up]
@@ -329,7 +347,7 @@ class ServiceModel(mesa.Model):
         if len(abandoned):
             # Giving up is a bad experience; the need is unresolved and comes back later.
             c.waiting_since[abandoned] = -1
-            self.ledger.remove(abandoned)
+            booked = self.ledger.remove(abandoned)
             quality = np.zeros(len(abandoned))
             c.satisfaction[abandoned] += b.satisfaction_smoothing * (
                 rules.encounter_satisfaction(quality, c.expectation[abandoned], b.loss_aversion)
@@ -337,7 +355,7 @@ class ServiceModel(mesa.Model):
             c.pending_need[abandoned] = True
             self._schedule_returns(abandoned)
             self._reschedule_churn(abandoned)
-            self.ledger.add(abandoned)
+            self.ledger.add(selection=booked)
 
     # ------------------------------------------------------------------------------------------
     # 5. Customers
@@ -346,8 +364,10 @@ class ServiceModel(mesa.Model):
         cfg, c = self.config, self.customers
         b = cfg.behaviour
         who = enc.customer
-        self.ledger.remove(who)
-        c.satisfaction[who] += b.satisfaction_smoothing * (enc.satisfaction - c.satisfaction[who])
+        booked = self.ledger.remove(who)
+        satisfaction = c.satisfaction[who]
+        satisfaction += b.satisfaction_smoothing * (enc.satisfaction - satisfaction)
+        c.satisfaction[who] = satisfaction
         promise = (b.brand_promise_lift * cfg.policy.brand_promise + self.team_expectation_offset[enc.team]
                    + c.standard[who])
         c.expectation[who] = rules.expectation_step(c.expectation[who], enc.quality, promise,
@@ -357,7 +377,7 @@ class ServiceModel(mesa.Model):
         self._schedule_returns(who[unresolved])
         self._schedule_contacts(who[~unresolved], self.day)
         self._reschedule_churn(who)
-        self.ledger.add(who)
+        self.ledger.add(selection=booked)
         self._churn()
         self._word_of_mouth_and_arrivals()
 
@@ -372,7 +392,7 @@ class ServiceModel(mesa.Model):
         c.left_day[leaving] = self.day
         c.churn_time[leaving] = np.inf
         c.next_contact_day[leaving] = NEVER
-        if np.any(c.waiting_since[leaving] >= 0):
+        if (c.waiting_since[leaving] >= 0).any():
             c.waiting_since[leaving] = -1
             self.waiting = self.waiting[c.active[self.waiting]]
         # Referred customers lose the referral bonus when their referrer leaves.
@@ -381,9 +401,9 @@ class ServiceModel(mesa.Model):
         lost = self.with_referrer[referrer_left]
         self.with_referrer = self.with_referrer[keep & ~referrer_left]
         if len(lost):
-            self.ledger.remove(lost)
+            booked = self.ledger.remove(lost)
             self._reschedule_churn(lost)
-            self.ledger.add(lost)
+            self.ledger.add(selection=booked)
 
     def _word_of_mouth_and_arrivals(self) -> None:
         """Promoters recommend, detractors deter; marketing and staff ambassadors bring customers."""
@@ -393,9 +413,10 @@ class ServiceModel(mesa.Model):
         customers, promoters, detractors = sums["customers"], sums["promoters"], sums["detractors"]
         potential = market.customers_per_team * market.market_potential_ratio
         prospect_share = rules.clip(1.0 - customers / potential, 0.0, 1.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            promoter_share = np.where(customers > 0, promoters / customers, 0.0)
-            detractor_share = np.where(customers > 0, detractors / customers, 0.0)
+        # Shares of a team's customers; 0 for a team without customers (its division is never made).
+        has_customers = customers > 0
+        promoter_share = np.divide(promoters, customers, out=np.zeros(self.n_teams), where=has_customers)
+        detractor_share = np.divide(detractors, customers, out=np.zeros(self.n_teams), where=has_customers)
         word_of_mouth = rules.clip(1.0 + promoter_share - b.detractor_talk_ratio * detractor_share, 0.0, 2.0)
         brand = 1.0 + cfg.policy.brand_promise
         marketing = market.acquisition_per_year / 365.0 * potential * prospect_share * brand * word_of_mouth
@@ -405,28 +426,28 @@ class ServiceModel(mesa.Model):
         # One Poisson call over the three rates draws exactly what three consecutive calls would.
         arrivals = rng.poisson(np.concatenate([marketing, recommended, staff_brought]))
         n_marketing, n_recommended, n_staff = arrivals.reshape(3, self.n_teams)
-        total_marketing, total_recommended, total_staff = (int(x) for x in arrivals.reshape(3, -1).sum(axis=1))
+        total_marketing, total_recommended, total_staff = np.add.reduce(arrivals.reshape(3, -1), axis=1).tolist()
         self.today["referrals"] = total_recommended + total_staff
         self.today["recommended"] = total_recommended
         self.today["new_customers"] = total_marketing + total_recommended + total_staff
         if total_marketing + total_recommended + total_staff == 0:
             return
-        teams = np.arange(self.n_teams)
         referrer = np.concatenate([np.full(total_marketing + total_staff, -1), self._pick_promoters(n_recommended)])
         referred = np.ones(total_marketing + total_staff + total_recommended, np.bool_)
         referred[:total_marketing] = False
-        self._add_customers(np.repeat(np.tile(teams, 3), np.concatenate([n_marketing, n_staff, n_recommended])),
+        self._add_customers(np.repeat(self._teams_thrice, np.concatenate([n_marketing, n_staff, n_recommended])),
                             referred=referred, referrer=referrer)
 
     def _pick_promoters(self, per_team: np.ndarray) -> np.ndarray:
         """A random promoter of each team for each recommended newcomer (rows, in team order)."""
-        if per_team.sum() == 0:
+        if not per_team.any():
             return np.zeros(0, np.int64)
         c = self.customers
         promoters = nonzero(c.active[: c.n] & (c.satisfaction[: c.n] >= rules.PROMOTER_THRESHOLD))
         promoters = promoters[stable_order_of_units(c.team[promoters])]
         counts = np.bincount(c.team[promoters], minlength=self.n_teams)
-        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        starts = np.zeros(self.n_teams, np.int64)
+        np.cumsum(counts[:-1], out=starts[1:])
         team = np.repeat(np.arange(self.n_teams), per_team)
         pick = starts[team] + np.floor(self.rng.random(len(team)) * np.maximum(counts[team], 1)).astype(np.int64)
         return np.where(counts[team] > 0, promoters[np.minimum(pick, len(promoters) - 1)], -1)
@@ -437,25 +458,26 @@ class ServiceModel(mesa.Model):
         """JD-R: appreciation, alignment, skill, then engagement and exhaustion move to their targets."""
         cfg, e, rng = self.config, self.employees, self.rng
         b, policy = cfg.behaviour, cfg.policy
-        idx = self.staff()
-        unit, front = e.unit[idx], e.is_front[idx]
+        view = self.staff_view()
+        idx, unit, front = view.rows, view.unit, view.front
         draws = rng.random((2, len(idx)))
 
         recognised = draws[0] < self._recognition_probability[unit]
-        self.today["recognitions"] = int(recognised.sum())
-        e.appreciation[idx] = rules.felt_appreciation(e.appreciation[idx], recognised, b.recognition_boost,
-                                                      b.appreciation_decay_days)
+        self.today["recognitions"] = np.count_nonzero(recognised)
+        appreciation = rules.felt_appreciation(e.appreciation[idx], recognised, b.recognition_boost,
+                                               b.appreciation_decay_days)
+        e.appreciation[idx] = appreciation
         self._absorb_feedback(enc)
 
         engagement, exhaustion = e.engagement[idx], e.exhaustion[idx]
         acting = np.where(front, rules.surface_acting(policy.display_rules, engagement), 0.0)
         e.surface_acting[idx] = acting
         overload = rules.clip(units.pressure[unit] - 1.0, 0.0, 1.0)
-        challenge, hindrance = rules.challenge_and_hindrance(self.management_pressure, e.appreciation[idx],
-                                                             overload)
+        challenge, hindrance = rules.challenge_and_hindrance(self.management_pressure, appreciation, overload)
         isq = np.where(front, self.isq, 0.7)
-        resources = rules.job_resources(policy.autonomy, e.appreciation[idx], e.skill[idx], policy.listening,
-                                        e.vision_alignment[idx], policy.training, isq, e.meaning[idx], front)
+        skill, vision = e.skill[idx], e.vision_alignment[idx]
+        resources = rules.job_resources(policy.autonomy, appreciation, skill, policy.listening, vision,
+                                        policy.training, isq, e.meaning[idx], front)
         labour = rules.emotional_labour(front, b.emotional_labour_front, acting, e.complaints[idx],
                                         b.surface_acting_strain)
         demands = rules.job_demands(challenge, hindrance, policy.listening, isq, e.fatigue[idx], labour,
@@ -468,8 +490,8 @@ class ServiceModel(mesa.Model):
         noise = b.engagement_noise * (draws[1] * 2.0 - 1.0) * math.sqrt(3.0)  # uniform with SD engagement_noise
         e.engagement[idx] = rules.clip(rules.smooth(engagement, target_e, b.engagement_days) + noise, 0.0, 1.0)
         target_v = rules.vision_alignment_target(policy.vision_cocreation, self.management_pressure, engagement)
-        e.vision_alignment[idx] = rules.smooth(e.vision_alignment[idx], target_v, b.vision_days)
-        e.skill[idx] = rules.skill_step(e.skill[idx], policy.training, b.skill_days)
+        e.vision_alignment[idx] = rules.smooth(vision, target_v, b.vision_days)
+        e.skill[idx] = rules.skill_step(skill, policy.training, b.skill_days)
 
     def _absorb_feedback(self, enc: Encounters) -> None:
         """Customers' reactions are meaning (satisfied) or emotional demand (complaints) for the server."""
@@ -490,11 +512,11 @@ class ServiceModel(mesa.Model):
         """Quits (burnout, contagion), ambassadors, referrals and vacancies filled after a delay."""
         cfg, e, rng = self.config, self.employees, self.rng
         b = cfg.behaviour
-        idx = self.staff()
-        unit = e.unit[idx]
+        view = self.staff_view()
+        idx, unit = view.rows, view.unit
         # Co-workers' quits, counted per team of `employees_per_team` (the back office is several teams).
         team_size = self.config.organisation.employees_per_team
-        unit_size = np.maximum(np.bincount(unit, minlength=self.n_units), 1)
+        unit_size = np.maximum(view.headcount, 1)
         recent = (self.quits_ring.sum(axis=0) * np.minimum(1.0, team_size / unit_size))[unit]
         p_quit = rules.quit_probability(e.exhaustion[idx], e.engagement[idx], recent, e.referred[idx], b)
         quitting = idx[rng.random(len(idx)) < p_quit]
@@ -515,6 +537,13 @@ class ServiceModel(mesa.Model):
         if self._staff is None:
             self._staff = nonzero(self.employees.active[: self.employees.n])
         return self._staff
+
+    def staff_view(self) -> StaffView:
+        """Derived arrays of the employees in post (made again when someone joins or leaves)."""
+        staff = self.staff()
+        if self._staff_view is None or self._staff_view.rows is not staff:
+            self._staff_view = StaffView(self.employees, staff, self.n_units)
+        return self._staff_view
 
     def _leave(self, rows: np.ndarray, laid_off: bool = False) -> None:
         self._staff = None
@@ -538,7 +567,7 @@ class ServiceModel(mesa.Model):
 
     def _fill_vacancies(self) -> None:
         due = self.vacancy_due <= self.day
-        self.today["hires"] = int(due.sum())
+        self.today["hires"] = np.count_nonzero(due)
         if not due.any():
             return
         units, referred = self.vacancy_unit[due], self.vacancy_referred[due]
@@ -555,13 +584,16 @@ class ServiceModel(mesa.Model):
 
     def _adjust_positions(self) -> None:
         """Open vacancies or cut posts so that headcount + open vacancies equals the positions."""
+        if self._balanced_for is not None and all(
+                now is then for now, then in zip(self._balance_inputs(), self._balanced_for)):
+            return  # nobody joined or left and no vacancy opened or closed since they last balanced
         e = self.employees
         positions = self._positions
-        active = self.staff()
-        filled = np.bincount(e.unit[active], minlength=self.n_units) + np.bincount(self.vacancy_unit,
-                                                                                   minlength=self.n_units)
+        view = self.staff_view()
+        active = view.rows
+        filled = view.headcount + np.bincount(self.vacancy_unit, minlength=self.n_units)
         gap = positions - filled
-        if np.any(gap > 0):
+        if (gap > 0).any():
             units = np.repeat(np.arange(self.n_units), np.maximum(gap, 0)).astype(np.int32)
             delay = self.config.policy.hiring_delay_days
             self.vacancy_unit = np.concatenate([self.vacancy_unit, units])
@@ -580,6 +612,11 @@ class ServiceModel(mesa.Model):
                 laid_off = self.rng.choice(staff, size=min(excess, len(staff)), replace=False)
                 self._leave(laid_off, laid_off=True)
                 self.today["layoffs"] = self.today.get("layoffs", 0) + len(laid_off)
+        self._balanced_for = self._balance_inputs()
+
+    def _balance_inputs(self) -> tuple:
+        """What `_adjust_positions` depends on; each is replaced, never changed in place, when it changes."""
+        return self.staff_view(), self.vacancy_unit, self._positions
 
     def positions(self) -> np.ndarray:
         """Positions per unit: front-line teams, then the back office."""
@@ -602,8 +639,8 @@ class ServiceModel(mesa.Model):
         """Revenue from active customers' spend less card discounts; wages, overtime and lever costs."""
         cfg, c, e = self.config, self.customers, self.employees
         econ, policy, b = cfg.economics, cfg.policy, cfg.behaviour
-        sums = self.ledger.sums
-        customers, members = float(sums["customers"].sum()), int(round(float(sums["card_members"].sum())))
+        total = self.ledger.field_totals()
+        customers, members = float(total["customers"]), int(round(float(total["card_members"])))
         card_factor = (1.0 + b.card_share_of_wallet) * (1.0 - policy.loyalty_discount)
         # Referred customers spend more in their first year, the bonus fading linearly.
         recent = self.recent_referred
@@ -611,17 +648,17 @@ class ServiceModel(mesa.Model):
         recent = recent[c.active[recent] & (age < 365)]
         self.recent_referred = recent
         bonus = b.referred_spend_bonus * (1.0 - (self.day - c.joined_day[recent]) / 365.0)
-        bonus_units = float((bonus * np.where(c.card_member[recent], card_factor, 1.0)).sum())
+        bonus_units = float(np.add.reduce(bonus * np.where(c.card_member[recent], card_factor, 1.0)))
         spend = cfg.market.spend_per_customer_per_year / 365.0
         revenue = spend * (customers - members + members * card_factor + bonus_units)
         discount = spend * policy.loyalty_discount * (1.0 + b.card_share_of_wallet) * members
 
-        staff = self.staff()
-        front = e.is_front[staff]
+        view = self.staff_view()
+        staff, front = view.rows, view.front
         wage = np.where(front, econ.front_wage_per_year, econ.back_wage_per_year) / 365.0
-        overtime = np.maximum(units.intensity[e.unit[staff]] - 1.0, 0.0)
-        wages = float((wage * (1.0 + econ.overtime_premium * overtime)).sum())
-        headcount, front_count = len(staff), int(front.sum())
+        overtime = np.maximum(units.intensity[view.unit] - 1.0, 0.0)
+        wages = float(np.add.reduce(wage * (1.0 + econ.overtime_premium * overtime)))
+        headcount, front_count = len(staff), np.count_nonzero(front)
         levers = (policy.training * econ.training_cost_per_year * headcount
                   + policy.listening * econ.listening_cost_per_year * headcount
                   + policy.vision_cocreation * econ.cocreation_cost_per_year * headcount
@@ -632,7 +669,7 @@ class ServiceModel(mesa.Model):
         hiring = self.today["hires"] * econ.hiring_cost
         cost = wages + levers + recognition + hiring
         self.today.update(revenue=revenue, cost=cost, profit=revenue - cost, wages=wages,
-                          overtime_cost=float((wage * econ.overtime_premium * overtime).sum()),
+                          overtime_cost=float(np.add.reduce(wage * econ.overtime_premium * overtime)),
                           lever_cost=levers + recognition, hiring_cost=hiring, card_discount=discount,
                           card_members=members)
 
@@ -649,9 +686,40 @@ class ServiceModel(mesa.Model):
             return
         waiting_or_pending = (c.waiting_since[rows] >= 0) | c.pending_need[rows]
         rows = rows[~waiting_or_pending]
-        rate = rules.clip(c.contact_rate_per_day[rows] * market.demand_multiplier, 0.0, 1.0)
-        gap = np.where(rate > 0, self.rng.geometric(np.maximum(rate, 1e-12)), NEVER - today - 1)
-        c.next_contact_day[rows] = np.minimum(today + gap, NEVER - 1).astype(np.int32)
+        self._draw_contact_days(rows, c.contact_chance[rows], c.contact_hazard[rows], today)
+
+    def _draw_contact_days(self, rows: np.ndarray, chance: np.ndarray, hazard: np.ndarray, today: int) -> None:
+        """Set the next contact day of `rows` from their contact chance and hazard (see `_draw_geometric`)."""
+        gap = np.where(chance > 0, self._draw_geometric(chance, hazard), NEVER - today - 1)
+        self.customers.next_contact_day[rows] = np.minimum(today + gap, NEVER - 1).astype(np.int32)
+
+    def _draw_geometric(self, chance: np.ndarray, hazard: np.ndarray) -> np.ndarray:
+        """Exactly `rng.geometric(np.maximum(chance, 1e-12))`, without NumPy's slow array-parameter path.
+
+        Below p = 1/3 NumPy draws by inversion, one standard exponential per draw:
+        ceil(-E / log1p(-p)) (numpy/random/src/distributions/distributions.c); `hazard` holds
+        -log1p(-p) from the C library's log1p, as NumPy's draw computes it (np.log1p may differ
+        in the last bit; E / -x is exactly -E / x). From p = 1/3 on NumPy searches with uniforms,
+        so it is called as is. benchmarks/fingerprint.py checks the equivalence.
+        """
+        if len(chance) == 0 or chance.max() >= GEOMETRIC_SEARCH_FROM:
+            return self.rng.geometric(np.maximum(chance, 1e-12))
+        return np.ceil(self.rng.standard_exponential(len(chance)) / hazard).astype(np.int64)
+
+    def _update_contact_chances(self, rows: np.ndarray,
+                                rate: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Refresh customers' daily contact chance and hazard (after their rate or the demand multiplier changed).
+
+        `rate` is their contact rate when the caller has it at hand; returns (chance, hazard) of `rows`."""
+        c = self.customers
+        rate = c.contact_rate_per_day[rows] if rate is None else rate
+        chance = rules.clip(rate * self.config.market.demand_multiplier, 0.0, 1.0)
+        # Only chances below GEOMETRIC_SEARCH_FROM use their hazard; the rest get a harmless stand-in.
+        p = np.where(chance < GEOMETRIC_SEARCH_FROM, np.maximum(chance, 1e-12), 0.5)
+        hazard = np.fromiter(map(math.log1p, (-p).tolist()), np.float64, len(p))
+        np.negative(hazard, out=hazard)
+        c.contact_chance[rows], c.contact_hazard[rows] = chance, hazard
+        return chance, hazard
 
     def _seed_pending_needs(self, rows: np.ndarray) -> None:
         """Start the failure-demand pipeline full: at the start, as in a running firm, some customers already
@@ -678,10 +746,14 @@ class ServiceModel(mesa.Model):
         c, b = self.customers, self.config.behaviour
         hazard = rules.churn_hazard_per_year(c.satisfaction[rows], b.churn_max_per_year, b.churn_steepness,
                                              b.churn_midpoint)
-        hazard = hazard * np.where(c.card_member[rows], b.card_churn_factor, 1.0)
+        # A factor of 1.0 changes nothing, so the factors are applied only when someone has them.
+        card_member = c.card_member[rows]
+        if card_member.any():
+            hazard = hazard * np.where(card_member, b.card_churn_factor, 1.0)
         referrer = c.referrer[rows]
         with_referrer = (referrer >= 0) & c.active[np.maximum(referrer, 0)]
-        hazard = hazard * np.where(with_referrer, b.referred_churn_factor, 1.0)
+        if with_referrer.any():
+            hazard = hazard * np.where(with_referrer, b.referred_churn_factor, 1.0)
         c.hazard_per_year[rows] = hazard
         c.loyalty[rows] = rules.loyalty(hazard)
         wait_days = self.rng.exponential(1.0, len(rows)) * 365.0 / np.maximum(hazard, 1e-12)
@@ -804,23 +876,26 @@ class ServiceModel(mesa.Model):
             expectation = expectation + 0.05 * rng.standard_normal(n)
             joined = -np.round(rng.exponential(3 * 365.0, n)).astype(np.int32)
         else:
-            satisfaction = np.full(n, b.newcomer_satisfaction)
-            joined = np.full(n, self.day, np.int32)
+            satisfaction = b.newcomer_satisfaction  # the same for every newcomer: a scalar fills the rows
+            joined = self.day
         rows = c.append(n, team=teams, active=True, expectation=rules.clip(expectation, 0, 1), standard=standard,
                         satisfaction=rules.clip(satisfaction, 0, 1), contact_rate_per_day=rate, joined_day=joined,
                         referred=referred, referrer=-1 if referrer is None else referrer)
         c.card_propensity[rows] = rng.random(n)
+        chance, hazard = self._update_contact_chances(rows, rate)
         if cfg.policy.loyalty_discount > 0:
             c.card_member[rows] = c.card_propensity[rows] < b.card_uptake
         if initial:
             self._seed_pending_needs(rows)
-        self._schedule_contacts(rows, self.day if not initial else -1)
+        if initial:  # some start with a pending need and wait for it to come back
+            self._schedule_contacts(rows, -1)
+        else:
+            self._draw_contact_days(rows, chance, hazard, self.day)
         self._reschedule_churn(rows)
         self.ledger.add(rows)
         if not initial:
-            referred_rows = rows[c.referred[rows]]
-            self.recent_referred = np.concatenate([self.recent_referred, referred_rows])
-            self.with_referrer = np.concatenate([self.with_referrer, rows[c.referrer[rows] >= 0]])
+            self.recent_referred = np.concatenate([self.recent_referred, rows[referred]])
+            self.with_referrer = np.concatenate([self.with_referrer, rows[referrer >= 0]])
 
     # ------------------------------------------------------------------------------------------
     # Mesa handles, created on demand

@@ -8,6 +8,8 @@ so appending is amortised O(1) and memory stays linear in the number of people.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 
 NEVER = np.iinfo(np.int32).max  # a day that never comes (next contact of a churned customer)
@@ -107,6 +109,8 @@ class CustomerTable(Table):
         "hazard_per_year": (np.float64, 0.2),
         "loyalty": (np.float64, 0.8),  # one-year retention chance at the current hazard
         "contact_rate_per_day": (np.float64, 0.03),  # propensity at demand multiplier 1
+        "contact_chance": (np.float64, 0.0),  # today's contact chance: the rate x demand multiplier, in [0, 1]
+        "contact_hazard": (np.float64, 1.0),  # -log1p(-max(contact_chance, 1e-12)), for drawing contact clocks
         "next_contact_day": (np.int32, NEVER),
         "churn_time": (np.float64, np.inf),  # day (fractional) at which the customer leaves
         "pending_need": (np.bool_, False),  # an unresolved need that will come back
@@ -120,3 +124,48 @@ class CustomerTable(Table):
         # keeps runs with and without a card on the same random numbers (a clean comparison of the two).
         "card_propensity": (np.float64, 1.0),
     }
+
+
+class StaffView:
+    """The employees in post and what follows from who they are: unit, front line or back office.
+
+    The model makes a new view whenever someone joins or leaves, so that the day's phases share
+    one copy of each derived array instead of gathering it again (callers must not modify them).
+    """
+
+    def __init__(self, employees: EmployeeTable, rows: np.ndarray, n_units: int) -> None:
+        self.employees = employees
+        self.rows = rows
+        self.n_units = n_units
+
+    @cached_property
+    def unit(self) -> np.ndarray:
+        return self.employees.unit[self.rows]
+
+    @cached_property
+    def front(self) -> np.ndarray:
+        """True for front-line staff, aligned with `rows`."""
+        return self.employees.is_front[self.rows]
+
+    @cached_property
+    def back(self) -> np.ndarray:
+        """Rows of the back-office staff."""
+        return self.rows[~self.front]
+
+    @cached_property
+    def front_by_team(self) -> np.ndarray:
+        """Rows of the front-line staff, grouped by team (ascending rows within a team)."""
+        front = self.rows[self.front]
+        return front[stable_order_of_units(self.employees.unit[front])]
+
+    @cached_property
+    def headcount(self) -> np.ndarray:
+        """Staff per unit."""
+        return np.bincount(self.unit, minlength=self.n_units)
+
+    @cached_property
+    def unit_bins_of_three(self) -> np.ndarray:
+        """Bins that sum three stacked per-person rows per unit in one np.bincount (row i, unit u: i * n_units + u).
+
+        np.bincount adds each bin's weights in input order, so each row sums as in its own call."""
+        return (np.arange(3)[:, None] * self.n_units + self.unit).ravel()

@@ -14,6 +14,7 @@ the script only prints what it found.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 import sys
 import time
@@ -25,9 +26,10 @@ import numpy as np
 from scipy.optimize import least_squares
 
 from experiments.validate import _map, probe_baseline, probe_teams
-from sim import SimConfig
+from sim import ServiceModel, SimConfig
 from sim import facts
 from sim.config import param_info
+from sim.simulate import collect
 
 CONFIG_FILE = Path(__file__).resolve().parent.parent / "sim" / "config.py"
 
@@ -46,8 +48,6 @@ class Stage:
 def measure_baseline(config: SimConfig, seeds: int, workers: int) -> dict[str, float]:
     runs = _map(probe_baseline, [(config, s) for s in range(seeds)], workers)
     f3 = facts.f3_employee_correlations([r["snapshot"] for r in runs]).statistics
-    customers = [r["series"]["customers"] for r in runs]
-    drift = np.mean([(c[700:730].mean() - c[180:210].mean()) / c[180:210].mean() for c in customers])
     top = np.array([r["defection_top"] for r in runs])
     second = np.array([r["defection_second"] for r in runs])
     return {
@@ -56,18 +56,11 @@ def measure_baseline(config: SimConfig, seeds: int, workers: int) -> dict[str, f
         "r_demands_exhaustion": f3["demands_exhaustion"].mean,
         "r_resources_engagement": f3["resources_engagement"].mean,
         "r_exhaustion_engagement": f3["exhaustion_engagement"].mean,
-        "customer_drift": float(drift),
         "log_defection_ratio": float(np.log(second.mean() / top.mean())),
-        "satisfaction_gap": float(np.mean([r["series"]["satisfaction"][365:].mean() for r in runs])
-                                  - config.behaviour.initial_satisfaction),
-        "expectation_gap": float(np.mean([r["series"]["expectation"][365:].mean() for r in runs])
-                                 - config.behaviour.initial_expectation),
     }
 
 
 def measure_units(config: SimConfig, seeds: int, workers: int) -> dict[str, float]:
-    import dataclasses
-
     wide = dataclasses.replace(config, organisation=dataclasses.replace(config.organisation, teams=30))
     runs = _map(probe_teams, [(wide, s) for s in range(seeds)], workers)
     return {"r_unit": facts.f1_unit_correlation([(r["engagement"], r["satisfaction"]) for r in runs])
@@ -94,15 +87,8 @@ LONG_RUN_DAYS = 1460  # long enough for the slow customer loop (CS, expectations
 
 
 def probe_long_run(config: SimConfig, seed: int) -> dict[str, float]:
-    """Means over the last year of a long baseline run (and the front line's felt meaning and complaints at its
-    end): the state the model settles in on its own."""
-    import dataclasses
-
-    from sim import simulate
-
-    from sim import ServiceModel
-    from sim.simulate import collect
-
+    """Means over the last year of a long baseline run (and, at its end, the front line's felt meaning and
+    complaints and the staff's mean dispositions): the state the model settles in on its own."""
     model = ServiceModel(dataclasses.replace(config, days=LONG_RUN_DAYS), seed)
     model.run()
     daily = collect(model).daily.iloc[-365:]

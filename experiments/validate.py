@@ -10,18 +10,17 @@ into --out and exits non-zero if any fact fails. The scenarios are plain functio
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import dataclasses
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 
+from experiments.batch import Job, run_jobs
 from sim import Event, ServiceModel, SimConfig
 from sim import facts
 from sim.model import Encounters
@@ -145,10 +144,14 @@ def probe_teams(config: SimConfig, seed: int) -> dict[str, Any]:
 
 
 def _map(function: Callable, jobs: list[tuple[SimConfig, int]], workers: int) -> list[Any]:
-    if workers <= 1 or len(jobs) <= 1:
-        return [function(config, seed) for config, seed in jobs]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(function, *zip(*jobs), chunksize=max(1, len(jobs) // (4 * workers))))
+    """`function(config, seed)` for every job, through the project's one worker pool (`batch.run_jobs`).
+    A fact measured on some runs only would be wrong, so any failed run stops the validation with its error."""
+    outcomes = run_jobs([Job(config, seed) for config, seed in jobs], function, workers=workers, progress=False)
+    failed = [o for o in outcomes if not o.ok]
+    if failed:
+        raise RuntimeError(f"{len(failed)} of {len(outcomes)} runs failed; first (seed {failed[0].job.seed}): "
+                           f"{failed[0].error}")
+    return [o.value for o in outcomes]
 
 
 def veneer_and_sincere(base: SimConfig) -> tuple[SimConfig, SimConfig]:

@@ -407,7 +407,7 @@ class ServiceModel(mesa.Model):
 
     def _word_of_mouth_and_arrivals(self) -> None:
         """Promoters recommend, detractors deter; marketing and staff ambassadors bring customers."""
-        cfg, c, rng = self.config, self.customers, self.rng
+        cfg, rng = self.config, self.rng
         b, market = cfg.behaviour, cfg.market
         sums = self.ledger.sums
         customers, promoters, detractors = sums["customers"], sums["promoters"], sums["detractors"]
@@ -637,7 +637,7 @@ class ServiceModel(mesa.Model):
     # 8. Money
     def money(self, units: UnitDay) -> None:
         """Revenue from active customers' spend less card discounts; wages, overtime and lever costs."""
-        cfg, c, e = self.config, self.customers, self.employees
+        cfg, c = self.config, self.customers
         econ, policy, b = cfg.economics, cfg.policy, cfg.behaviour
         total = self.ledger.field_totals()
         customers, members = float(total["customers"]), int(round(float(total["card_members"])))
@@ -681,7 +681,7 @@ class ServiceModel(mesa.Model):
 
     def _schedule_contacts(self, rows: np.ndarray, today: int) -> None:
         """Draw each customer's next contact from their rate (from tomorrow on)."""
-        c, market = self.customers, self.config.market
+        c = self.customers
         if len(rows) == 0:
             return
         waiting_or_pending = (c.waiting_since[rows] >= 0) | c.pending_need[rows]

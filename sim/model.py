@@ -546,6 +546,8 @@ class ServiceModel(mesa.Model):
         return self._staff_view
 
     def _leave(self, rows: np.ndarray, laid_off: bool = False) -> None:
+        if len(rows) == 0:  # most days nobody quits: keep the staff view of the day (and its derived arrays)
+            return
         self._staff = None
         e = self.employees
         e.active[rows] = False

@@ -375,7 +375,9 @@ class ServiceModel(mesa.Model):
         unresolved = enc.resolved == 0
         c.pending_need[who] = unresolved
         self._schedule_returns(who[unresolved])
-        self._schedule_contacts(who[~unresolved], self.day)
+        # The resolved are neither waiting (encounters cleared that) nor pending: no need to filter them.
+        resolved = who[~unresolved]
+        self._draw_contact_days(resolved, c.contact_chance[resolved], c.contact_hazard[resolved], self.day)
         self._reschedule_churn(who)
         self.ledger.add(selection=booked)
         self._churn()
@@ -753,9 +755,11 @@ class ServiceModel(mesa.Model):
         if card_member.any():
             hazard = hazard * np.where(card_member, b.card_churn_factor, 1.0)
         referrer = c.referrer[rows]
-        with_referrer = (referrer >= 0) & c.active[np.maximum(referrer, 0)]
-        if with_referrer.any():
-            hazard = hazard * np.where(with_referrer, b.referred_churn_factor, 1.0)
+        has_referrer = referrer >= 0
+        if has_referrer.any():
+            with_referrer = has_referrer & c.active[np.maximum(referrer, 0)]
+            if with_referrer.any():
+                hazard = hazard * np.where(with_referrer, b.referred_churn_factor, 1.0)
         c.hazard_per_year[rows] = hazard
         c.loyalty[rows] = rules.loyalty(hazard)
         wait_days = self.rng.exponential(1.0, len(rows)) * 365.0 / np.maximum(hazard, 1e-12)

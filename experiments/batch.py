@@ -45,10 +45,10 @@ class Outcome:
 
 
 def summary_of(config: SimConfig, seed: int) -> dict[str, Any]:
-    """Default evaluation: the end-of-run summary KPIs of one run."""
+    """Default evaluation: the end-of-run summary KPIs of one run (per-team rows are not collected)."""
     from sim import simulate
 
-    return simulate(config, seed).summary
+    return simulate(config, seed, per_team=False).summary
 
 
 def summary_and_daily(config: SimConfig, seed: int) -> tuple[dict[str, Any], Any]:

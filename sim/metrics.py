@@ -137,6 +137,9 @@ class Recorder:
         self.daily = {name: np.full(days, np.nan) for name in DAILY_COLUMNS}
         self.teams = {name: np.full((days, teams), np.nan) for name in TEAM_COLUMNS}
         self._team_numbers = np.arange(teams)
+        # False when nobody will read the per-team rows (batch runs that keep only the summary): saves a
+        # fifth of the observation phase; `teams_frame` is then empty.
+        self.per_team = True
         self.rows = 0
         self.start: dict[str, float] = {}
         self.totals = dict.fromkeys(("referred_hires", "hires", "vacancy_days_referred", "vacancy_days_other", "recommended",
@@ -172,7 +175,6 @@ class Recorder:
             self._extend()
         d, today = self.rows, m.today
         e, k = m.employees, m.n_teams
-        counts = team_customer_counts(m)
         total = m.ledger.field_totals()
         n_customers = total["customers"]
         view = m.staff_view()
@@ -198,23 +200,8 @@ class Recorder:
             staff_means = _row_means(by_person, n_staff)
             front_means = _row_means(by_person[:3].compress(front, axis=1), n_front)
             back_means = _row_means(by_person[:2].compress(~front, axis=1), n_staff - n_front)
-            t = self.teams
-            headcount = view.headcount[:k]
-            t["day"][d] = m.day
-            t["team"][d] = self._team_numbers
-            t["headcount"][d] = headcount
-            per_unit = np.bincount(view.unit_bins_of_three, weights=by_person[[0, 1, 8]].ravel(),
-                                   minlength=3 * m.n_units).reshape(3, m.n_units)[:, :k] / headcount
-            t["engagement"][d], t["exhaustion"][d], t["burnout_share"][d] = per_unit
-            t["satisfaction"][d] = rules.clip(counts["satisfaction"] / counts["customers"], 0.0, 1.0)
-            t["loyalty"][d] = rules.clip(counts["loyalty"] / counts["customers"], 0.0, 1.0)
-            t["customers"][d] = counts["customers"]
-            t["quits"][d] = today["quits_by_unit"][:k] if "quits_by_unit" in today else 0
-            n_enc = np.bincount(enc.team, minlength=k)
-            t["service_quality"][d] = np.bincount(enc.team, weights=enc.quality, minlength=k) / n_enc
-            t["pressure"][d] = units.pressure[:k]
-            t["time_standard"][d] = m.time_standard[:k]
-            t["leader_quality"][d] = m.leader_quality
+            if self.per_team:
+                self._observe_teams(d, units, enc, by_person)
         for name in ("churned", "new_customers", "referrals", "quits", "hires", "layoffs", "contacts",
                      "failure_demand", "abandoned", "card_members", "revenue", "cost", "profit", "wages",
                      "lever_cost", "hiring_cost", "card_discount"):
@@ -253,6 +240,28 @@ class Recorder:
             m.satisfaction_recent += (row["satisfaction"][d] - m.satisfaction_recent) / 30.0
         self.rows += 1
 
+    def _observe_teams(self, d: int, units: "UnitDay", enc: "Encounters", by_person: np.ndarray) -> None:
+        """Today's row of every team (`observe` calls it with division warnings silenced: a team without
+        encounters or staff gets NaN)."""
+        m, t, k = self.model, self.teams, self.model.n_teams
+        counts, view = team_customer_counts(m), m.staff_view()
+        headcount = view.headcount[:k]
+        t["day"][d] = m.day
+        t["team"][d] = self._team_numbers
+        t["headcount"][d] = headcount
+        per_unit = np.bincount(view.unit_bins_of_three, weights=by_person[[0, 1, 8]].ravel(),
+                               minlength=3 * m.n_units).reshape(3, m.n_units)[:, :k] / headcount
+        t["engagement"][d], t["exhaustion"][d], t["burnout_share"][d] = per_unit
+        t["satisfaction"][d] = rules.clip(counts["satisfaction"] / counts["customers"], 0.0, 1.0)
+        t["loyalty"][d] = rules.clip(counts["loyalty"] / counts["customers"], 0.0, 1.0)
+        t["customers"][d] = counts["customers"]
+        t["quits"][d] = m.today["quits_by_unit"][:k] if "quits_by_unit" in m.today else 0
+        n_enc = np.bincount(enc.team, minlength=k)
+        t["service_quality"][d] = np.bincount(enc.team, weights=enc.quality, minlength=k) / n_enc
+        t["pressure"][d] = units.pressure[:k]
+        t["time_standard"][d] = m.time_standard[:k]
+        t["leader_quality"][d] = m.leader_quality
+
     def _extend(self) -> None:
         """Grow the arrays when a model is stepped past its configured horizon (the dashboard does)."""
         for store in (self.daily, self.teams):
@@ -269,8 +278,9 @@ class Recorder:
 
     def teams_frame(self) -> pd.DataFrame:
         k = self.model.n_teams
-        frame = pd.DataFrame({name: values[: self.rows].reshape(-1) for name, values in self.teams.items()})
+        rows = self.rows if self.per_team else 0
+        frame = pd.DataFrame({name: values[:rows].reshape(-1) for name, values in self.teams.items()})
         for name in ("day", "team", "headcount", "customers", "quits"):
             frame[name] = frame[name].astype(np.int64)
-        assert len(frame) == self.rows * k
+        assert len(frame) == rows * k
         return frame

@@ -33,15 +33,18 @@ class SimulationResult:
 
 
 def simulate(config: SimConfig, seed: int = 0,
-             on_day: Callable[[ServiceModel], None] | None = None) -> SimulationResult:
+             on_day: Callable[[ServiceModel], None] | None = None, per_team: bool = True) -> SimulationResult:
     """Run `config` for `config.days` days with `seed`.
 
     Args:
         config: a validated SimConfig (use `sim.load_config` to compose one from configs/).
         seed: the seed of the run's one random generator; same (config, seed), same result.
         on_day: optional callback after every day (progress bars, live views).
+        per_team: collect the per-team rows; False leaves `teams` empty (the run and every
+            other output are the same), for batch runs that keep only the summary.
     """
     model = ServiceModel(config, seed)
+    model.recorder.per_team = per_team
     for _ in range(config.days):
         model.step()
         if on_day is not None:

@@ -79,7 +79,14 @@ def default_workers() -> int:
 
 
 def chunked(jobs: Sequence[Job], chunk_size: int) -> list[Sequence[Job]]:
-    return [jobs[start:start + chunk_size] for start in range(0, len(jobs), chunk_size)]
+    """The fewest chunks of at most `chunk_size` jobs, their sizes differing by at most one (larger first).
+
+    Even chunks let the workers finish together: 60 jobs in chunks of 8 are 4 x 8 + 4 x 7, not
+    7 x 8 + 4, which would leave one of two workers idle for the last four runs."""
+    count = math.ceil(len(jobs) / chunk_size)
+    size, larger = divmod(len(jobs), count)
+    starts = [index * size + min(index, larger) for index in range(count + 1)]
+    return [jobs[start:stop] for start, stop in zip(starts, starts[1:])]
 
 
 def run_jobs(jobs: Iterable[Job], evaluate: Callable[[SimConfig, int], Any] = summary_of,

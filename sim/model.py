@@ -280,7 +280,8 @@ class ServiceModel(mesa.Model):
         order = stable_order_of_units(team)  # keeps the backlog first within each team
         contacts, team = contacts[order], team[order]
         k = self.n_teams
-        if (units.served[:k] == units.pending[:k]).all():  # every team serves all its contacts today
+        # np.count_nonzero instead of .any() / .all() on masks in the daily phases: a fifth of the cost.
+        if not np.count_nonzero(units.served[:k] != units.pending[:k]):  # every team serves all its contacts today
             served, left_over = contacts, contacts[:0]
         else:
             starts = team.searchsorted(self._teams)
@@ -304,7 +305,7 @@ class ServiceModel(mesa.Model):
         waiting_since = c.waiting_since[served]
         waited = waiting_since >= 0
         days_waited = 0  # nobody served today came from the backlog: no waiting cost (minus 0.0 is exact)
-        if waited.any():
+        if np.count_nonzero(waited):
             days_waited = np.where(waited, self.day - waiting_since, 0)
             c.waiting_since[served] = -1
         quality = rules.encounter_quality(resolved, skill, exhaustion, time_ratio,
@@ -322,10 +323,10 @@ class ServiceModel(mesa.Model):
         e = self.employees
         front = self.staff_view().front_by_team
         weight = rules.productivity(e.skill[front], e.fatigue[front], e.engagement[front])
-        cumulative = np.cumsum(weight)
+        cumulative = np.add.accumulate(weight)  # = np.cumsum, without its wrapper
         team_total = np.bincount(e.unit[front], weights=weight, minlength=self.n_teams)
         team_start = np.zeros(self.n_teams)
-        np.cumsum(team_total[:-1], out=team_start[1:])
+        np.add.accumulate(team_total[:-1], out=team_start[1:])
         target = team_start[team] + self.rng.random(len(team)) * team_total[team]
         position = np.minimum(cumulative.searchsorted(target, side="right"), len(front) - 1)
         return front[position] if len(front) else np.zeros(0, np.int64)
@@ -394,7 +395,7 @@ class ServiceModel(mesa.Model):
         c.left_day[leaving] = self.day
         c.churn_time[leaving] = np.inf
         c.next_contact_day[leaving] = NEVER
-        if (c.waiting_since[leaving] >= 0).any():
+        if np.count_nonzero(c.waiting_since[leaving] >= 0):
             c.waiting_since[leaving] = -1
             self.waiting = self.waiting[c.active[self.waiting]]
         # Referred customers lose the referral bonus when their referrer leaves.
@@ -442,14 +443,14 @@ class ServiceModel(mesa.Model):
 
     def _pick_promoters(self, per_team: np.ndarray) -> np.ndarray:
         """A random promoter of each team for each recommended newcomer (rows, in team order)."""
-        if not per_team.any():
+        if not np.count_nonzero(per_team):
             return np.zeros(0, np.int64)
         c = self.customers
         promoters = nonzero(c.active[: c.n] & (c.satisfaction[: c.n] >= rules.PROMOTER_THRESHOLD))
         promoters = promoters[stable_order_of_units(c.team[promoters])]
         counts = np.bincount(c.team[promoters], minlength=self.n_teams)
         starts = np.zeros(self.n_teams, np.int64)
-        np.cumsum(counts[:-1], out=starts[1:])
+        np.add.accumulate(counts[:-1], out=starts[1:])
         team = np.repeat(np.arange(self.n_teams), per_team)
         pick = starts[team] + np.floor(self.rng.random(len(team)) * np.maximum(counts[team], 1)).astype(np.int64)
         return np.where(counts[team] > 0, promoters[np.minimum(pick, len(promoters) - 1)], -1)
@@ -519,7 +520,7 @@ class ServiceModel(mesa.Model):
         # Co-workers' quits, counted per team of `employees_per_team` (the back office is several teams).
         team_size = self.config.organisation.employees_per_team
         unit_size = np.maximum(view.headcount, 1)
-        recent = (self.quits_ring.sum(axis=0) * np.minimum(1.0, team_size / unit_size))[unit]
+        recent = (np.add.reduce(self.quits_ring, axis=0) * np.minimum(1.0, team_size / unit_size))[unit]
         p_quit = rules.quit_probability(e.exhaustion[idx], e.engagement[idx], recent, e.referred[idx], b)
         quitting = idx[rng.random(len(idx)) < p_quit]
         self._leave(quitting)
@@ -572,7 +573,7 @@ class ServiceModel(mesa.Model):
     def _fill_vacancies(self) -> None:
         due = self.vacancy_due <= self.day
         self.today["hires"] = np.count_nonzero(due)
-        if not due.any():
+        if not np.count_nonzero(due):
             return
         units, referred = self.vacancy_unit[due], self.vacancy_referred[due]
         open_days = self.day - self.vacancy_opened[due]
@@ -597,7 +598,7 @@ class ServiceModel(mesa.Model):
         active = view.rows
         filled = view.headcount + np.bincount(self.vacancy_unit, minlength=self.n_units)
         gap = positions - filled
-        if (gap > 0).any():
+        if np.count_nonzero(gap > 0):
             units = np.repeat(np.arange(self.n_units), np.maximum(gap, 0)).astype(np.int32)
             delay = self.config.policy.hiring_delay_days
             self.vacancy_unit = np.concatenate([self.vacancy_unit, units])
@@ -752,17 +753,18 @@ class ServiceModel(mesa.Model):
                                              b.churn_midpoint)
         # A factor of 1.0 changes nothing, so the factors are applied only when someone has them.
         card_member = c.card_member[rows]
-        if card_member.any():
+        if np.count_nonzero(card_member):
             hazard = hazard * np.where(card_member, b.card_churn_factor, 1.0)
         referrer = c.referrer[rows]
         has_referrer = referrer >= 0
-        if has_referrer.any():
+        if np.count_nonzero(has_referrer):
             with_referrer = has_referrer & c.active[np.maximum(referrer, 0)]
-            if with_referrer.any():
+            if np.count_nonzero(with_referrer):
                 hazard = hazard * np.where(with_referrer, b.referred_churn_factor, 1.0)
         c.hazard_per_year[rows] = hazard
         c.loyalty[rows] = rules.loyalty(hazard)
-        wait_days = self.rng.exponential(1.0, len(rows)) * 365.0 / np.maximum(hazard, 1e-12)
+        # rng.exponential(1.0, n) is 1.0 times a standard exponential (NumPy's definition): the same draws, half the cost.
+        wait_days = self.rng.standard_exponential(len(rows)) * 365.0 / np.maximum(hazard, 1e-12)
         c.churn_time[rows] = self.day + 1 + wait_days
 
     def _update_cards(self) -> None:

@@ -184,7 +184,7 @@ class Recorder:
         # np.array copies the rows as np.stack would, without np.stack's Python-level overhead.
         by_person = np.array([e.engagement[staff], e.exhaustion[staff], e.surface_acting[staff],
                               e.appreciation[staff], e.vision_alignment[staff], e.skill[staff], e.fatigue[staff],
-                              np.maximum(units.intensity[unit] - 1.0, 0.0), np.zeros(n_staff)])
+                              units.overtime[unit], np.zeros(n_staff)])
         exhaustion, burnt = by_person[1], by_person[8]
         np.greater_equal(exhaustion, rules.BURNOUT_THRESHOLD, out=burnt)
         served = len(enc.customer)

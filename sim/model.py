@@ -52,6 +52,7 @@ class UnitDay:
     pressure: np.ndarray  # work pressure p
     time_hours: np.ndarray  # actual time per contact T
     intensity: np.ndarray  # work intensity (hours worked / contracted)
+    overtime: np.ndarray  # intensity above contracted hours (0 = none), for wages and observation
     served: np.ndarray  # contacts served
     pending: np.ndarray  # contacts that wanted service
 
@@ -250,7 +251,8 @@ class ServiceModel(mesa.Model):
                                                       b.standard_erosion_days, cfg.policy.reset_standards)
         fatigue_target = rules.fatigue_target(intensity, b.max_overtime)
         e.fatigue[active] = rules.smooth(e.fatigue[active], fatigue_target[unit], b.fatigue_days)
-        return UnitDay(pressure=pressure, time_hours=time_hours, intensity=intensity, served=served,
+        return UnitDay(pressure=pressure, time_hours=time_hours, intensity=intensity,
+                       overtime=np.maximum(intensity - 1.0, 0.0), served=served,
                        pending=pending)
 
     def _update_backoffice(self, pending: float, served: float, time_hours: float) -> None:
@@ -435,9 +437,10 @@ class ServiceModel(mesa.Model):
         self.today["new_customers"] = total_marketing + total_recommended + total_staff
         if total_marketing + total_recommended + total_staff == 0:
             return
-        referrer = np.concatenate([np.full(total_marketing + total_staff, -1), self._pick_promoters(n_recommended)])
-        referred = np.ones(total_marketing + total_staff + total_recommended, np.bool_)
-        referred[:total_marketing] = False
+        newcomers = total_marketing + total_staff + total_recommended
+        referrer = np.full(newcomers, -1)
+        referrer[total_marketing + total_staff:] = self._pick_promoters(n_recommended)
+        referred = np.arange(newcomers) >= total_marketing  # all but those brought by marketing
         self._add_customers(np.repeat(self._teams_thrice, np.concatenate([n_marketing, n_staff, n_recommended])),
                             referred=referred, referrer=referrer)
 
@@ -504,7 +507,7 @@ class ServiceModel(mesa.Model):
         n = np.bincount(enc.employee, minlength=e.n)
         who = nonzero(n)
         mean_satisfaction = np.bincount(enc.employee, weights=enc.satisfaction, minlength=e.n)[who] / n[who]
-        complaint_share = np.bincount(enc.employee, weights=(enc.satisfaction < 0.5).astype(float),
+        complaint_share = np.bincount(enc.employee, weights=enc.satisfaction < 0.5,  # bincount casts to float
                                       minlength=e.n)[who] / n[who]
         e.meaning[who] = rules.smooth(e.meaning[who], mean_satisfaction, 10.0)
         e.complaints[who] = rules.smooth(e.complaints[who], complaint_share, 10.0)
@@ -661,7 +664,7 @@ class ServiceModel(mesa.Model):
         view = self.staff_view()
         staff, front = view.rows, view.front
         wage = np.where(front, econ.front_wage_per_year, econ.back_wage_per_year) / 365.0
-        overtime = np.maximum(units.intensity[view.unit] - 1.0, 0.0)
+        overtime = units.overtime[view.unit]
         wages = float(np.add.reduce(wage * (1.0 + econ.overtime_premium * overtime)))
         headcount, front_count = len(staff), np.count_nonzero(front)
         levers = (policy.training * econ.training_cost_per_year * headcount

@@ -139,6 +139,8 @@ def time_standard_step(standard, actual, target, pull_days, erosion_days, reset_
     """
     standard = np.where(standard > target, smooth(standard, target, pull_days), standard)
     standard = np.where(actual < standard, smooth(standard, actual, erosion_days), standard)
+    if np.ndim(reset_standards) == 0 and reset_standards <= 0:  # no reset lever: the last step changes nothing
+        return standard
     reset_days = 30.0 / np.maximum(reset_standards, 1e-9)
     return np.where((reset_standards > 0) & (standard < target), smooth(standard, target, reset_days), standard)
 

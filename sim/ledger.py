@@ -27,11 +27,15 @@ class CustomerLedger:
         self._field_offsets = (np.arange(len(FIELDS)) * n_teams)[:, None]  # bin = field * n_teams + team
         self.rebuild()
 
-    def _select(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The active ones among `rows` and their bins in the flat table (bin = field * n_teams + team)."""
+    def _select(self, rows: np.ndarray, teams: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The active ones among `rows` and their bins in the flat table (bin = field * n_teams + team).
+
+        `teams`: the rows' teams, when the caller knows that every row is active (nothing to select)."""
         c = self.customers
-        rows = rows[c.active[rows]]
-        return rows, (self._field_offsets + c.team[rows]).ravel()
+        if teams is None:
+            rows = rows[c.active[rows]]
+            teams = c.team[rows]
+        return rows, (self._field_offsets + teams).ravel()
 
     def _book(self, selection: tuple[np.ndarray, np.ndarray], add: bool) -> None:
         c = self.customers
@@ -59,9 +63,12 @@ class CustomerLedger:
         self._book(selection, add=False)
         return selection
 
-    def add(self, rows: np.ndarray | None = None, selection: tuple[np.ndarray, np.ndarray] | None = None) -> None:
-        """Book active `rows` in (call after changing them or after they join), or a selection from `remove`."""
-        self._book(self._select(rows) if selection is None else selection, add=True)
+    def add(self, rows: np.ndarray | None = None, selection: tuple[np.ndarray, np.ndarray] | None = None,
+            teams: np.ndarray | None = None) -> None:
+        """Book active `rows` in (call after changing them or after they join), or a selection from `remove`.
+
+        `teams`: the teams of `rows` when all of them are active (newcomers), which saves selecting them."""
+        self._book(self._select(rows, teams) if selection is None else selection, add=True)
 
     def rebuild(self) -> None:
         """Recount every active customer (after bulk changes; also the reference in tests)."""

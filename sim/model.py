@@ -903,7 +903,7 @@ class ServiceModel(mesa.Model):
         else:
             self._draw_contact_days(rows, chance, hazard, self.day)
         self._reschedule_churn(rows)
-        self.ledger.add(rows)
+        self.ledger.add(rows, teams=teams)  # newcomers are active
         if not initial:
             self.recent_referred = np.concatenate([self.recent_referred, rows[referred]])
             self.with_referrer = np.concatenate([self.with_referrer, rows[referrer >= 0]])

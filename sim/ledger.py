@@ -24,32 +24,36 @@ class CustomerLedger:
         self.n_teams = n_teams
         self.table = np.zeros((len(FIELDS), n_teams))
         self.sums = {name: self.table[i] for i, name in enumerate(FIELDS)}  # views into the table
-        self._field_offsets = (np.arange(len(FIELDS)) * n_teams)[:, None]  # bin = field * n_teams + team
+        self._field_offsets = np.arange(len(FIELDS)) * n_teams  # bin = field * n_teams + team
         self.rebuild()
 
     def _select(self, rows: np.ndarray, teams: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """The active ones among `rows` and their bins in the flat table (bin = field * n_teams + team).
+        """The active ones among `rows` and their bins in the flat table (bin = field * n_teams + team),
+        one customer after the other (see `_book`).
 
         `teams`: the rows' teams, when the caller knows that every row is active (nothing to select)."""
         c = self.customers
         if teams is None:
             rows = rows[c.active[rows]]
             teams = c.team[rows]
-        return rows, (self._field_offsets + teams).ravel()
+        return rows, (teams[:, None] + self._field_offsets).ravel()
 
     def _book(self, selection: tuple[np.ndarray, np.ndarray], add: bool) -> None:
         c = self.customers
         rows, bins = selection
         if len(rows) == 0:
             return
-        weights = np.empty((len(FIELDS), len(rows)))
-        weights[0] = 1.0
-        satisfaction = c.satisfaction.take(rows, out=weights[1])
-        c.loyalty.take(rows, out=weights[2])
-        c.expectation.take(rows, out=weights[3])
-        np.greater_equal(satisfaction, rules.PROMOTER_THRESHOLD, out=weights[4])
-        np.less(satisfaction, rules.DETRACTOR_THRESHOLD, out=weights[5])
-        weights[6] = c.card_member[rows]
+        # One row of weights per customer: consecutive weights go to different bins, so np.bincount does
+        # not wait on the previous add to the same bin (rows often come sorted by team); each bin still
+        # adds its weights in row order, so the sums are the same to the bit as field after field.
+        weights = np.empty((len(rows), len(FIELDS)))
+        weights[:, 0] = 1.0
+        satisfaction = c.satisfaction.take(rows, out=weights[:, 1])
+        c.loyalty.take(rows, out=weights[:, 2])
+        c.expectation.take(rows, out=weights[:, 3])
+        np.greater_equal(satisfaction, rules.PROMOTER_THRESHOLD, out=weights[:, 4])
+        np.less(satisfaction, rules.DETRACTOR_THRESHOLD, out=weights[:, 5])
+        weights[:, 6] = c.card_member[rows]
         # One bincount for all fields; then in place (subtracting t is exactly adding -1.0 * t).
         totals = np.bincount(bins, weights=weights.ravel(), minlength=self.table.size)
         (np.add if add else np.subtract)(self.table, totals.reshape(self.table.shape), out=self.table)

@@ -280,7 +280,8 @@ class ServiceModel(mesa.Model):
         b, policy = cfg.behaviour, cfg.policy
         team = c.team[contacts]
         order = stable_order_of_units(team)  # keeps the backlog first within each team
-        contacts, team = contacts[order], team[order]
+        # Team numbers as intp: NumPy gathers by an int32 index several times slower (it converts it first).
+        contacts, team = contacts[order], team[order].astype(np.intp)
         k = self.n_teams
         # np.count_nonzero instead of .any() / .all() on masks in the daily phases: a fifth of the cost.
         if not np.count_nonzero(units.served[:k] != units.pending[:k]):  # every team serves all its contacts today

@@ -140,7 +140,8 @@ class StaffView:
 
     @cached_property
     def unit(self) -> np.ndarray:
-        return self.employees.unit[self.rows]
+        """Unit of each employee in post, as intp: NumPy gathers by an int32 index several times slower."""
+        return self.employees.unit[self.rows].astype(np.intp)
 
     @cached_property
     def front(self) -> np.ndarray:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.batch import Job, run_jobs
+from experiments.batch import Job, chunked, run_jobs, summary_of
 from sim import Event, SimConfig, simulate
 from sim.config import from_dict
 
@@ -91,6 +91,21 @@ def test_run_jobs_gives_identical_results_for_any_workers_and_chunk_size(referen
     outcomes = run_jobs(jobs, result_digest, workers=workers, chunk_size=chunk_size, progress=False)
     assert all(outcome.ok for outcome in outcomes), [o.error for o in outcomes if not o.ok]
     assert [outcome.value for outcome in outcomes] == reference
+
+
+def test_batch_summary_without_per_team_rows_is_the_full_runs_summary():
+    config = SimConfig(days=40, organisation={"teams": 2}, market={"customers_per_team": 300})
+    full, lean = simulate(config, 3), simulate(config, 3, per_team=False)
+    assert json.dumps(summary_of(config, 3)) == json.dumps(full.summary) == json.dumps(lean.summary)
+    assert lean.teams.empty and list(lean.teams.columns) == list(full.teams.columns)
+    assert lean.daily.equals(full.daily)
+
+
+def test_jobs_are_cut_into_even_chunks():
+    sizes = [len(chunk) for chunk in chunked(list(range(60)), 8)]
+    assert sizes == [8] * 4 + [7] * 4
+    assert [len(chunk) for chunk in chunked(list(range(8)), 2)] == [2] * 4
+    assert sum(chunked(list(range(10)), 3), []) == list(range(10))
 
 
 VERSIONS_SCRIPT = "import sys, mesa; print(sys.version_info[:2], mesa.__version__)"

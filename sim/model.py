@@ -214,7 +214,7 @@ class ServiceModel(mesa.Model):
         self.today["failure_demand"] = np.count_nonzero(c.pending_need[due])
         c.next_contact_day[due] = NEVER
         if len(due) > 1:
-            due = due[self.rng.permutation(len(due))]
+            self.rng.shuffle(due)  # the same swaps and draws as due[rng.permutation(len(due))], without the copy
         return np.concatenate([self.waiting, due])
 
     # ------------------------------------------------------------------------------------------

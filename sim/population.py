@@ -43,7 +43,7 @@ class Table:
 
     def append(self, count: int, **values) -> np.ndarray:
         """Append `count` rows (columns not given take their fill value); return their indices."""
-        unknown = set(values) - set(self.COLUMNS)
+        unknown = values.keys() - self.COLUMNS.keys()
         if unknown:
             raise KeyError(f"unknown columns: {sorted(unknown)}")
         if self.n + count > self.capacity:

@@ -16,7 +16,7 @@ import resource
 import time
 from dataclasses import dataclass
 
-from experiments.batch import Job, run_jobs, summary_of
+from experiments.batch import Job, close_pool, run_jobs, summary_of
 from sim import SimConfig
 
 
@@ -50,9 +50,11 @@ def measure(runs: int, workers: int, days: int = 730, chunk_size: int | None = N
     config = SimConfig(days=days)
     jobs = [Job(config, seed) for seed in range(runs)]
     chunk_size = chunk_size or max(1, -(-runs // (workers * 4)))
+    close_pool()  # a pool kept by an earlier call would hide its start-up
     cpu_before, started = _cpu_seconds_with_children(), time.perf_counter()
     outcomes = run_jobs(jobs, summary_of, workers=workers, chunk_size=chunk_size, progress=False)
-    seconds = time.perf_counter() - started  # run_jobs returns after the pool's workers have exited
+    close_pool()  # the workers exit, so that their CPU time is counted (and their stopping is timed)
+    seconds = time.perf_counter() - started
     return SweepResult(runs=runs, workers=workers, chunk_size=chunk_size, seconds=seconds,
                        worker_cpu_seconds=_cpu_seconds_with_children() - cpu_before,
                        failures=sum(not outcome.ok for outcome in outcomes))

@@ -2,7 +2,9 @@
 
 Jobs are cut into chunks; each chunk is evaluated in one call inside a pool of
 persistent worker processes (spawn context: `import mesa` forces spawn anyway,
-and spawn behaves the same on every OS). A job that raises is recorded as a
+and spawn behaves the same on every OS). The pool is kept for the next call
+(`close_pool` stops it), so a study that calls `run_jobs` batch after batch
+starts its workers once. A job that raises is recorded as a
 failure with its message and does not stop the others; a worker that dies (a
 signal, the OOM killer) loses only its own chunk: the chunks that shared its
 pool are run again.
@@ -13,6 +15,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import sys
 import tempfile
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -130,11 +133,38 @@ def _evaluate_chunk_marked(evaluate: Callable[[SimConfig, int], Any], chunk: Seq
     return outcomes
 
 
+# The pool of the last call, kept for the next one: a spawned worker imports the model once (0.5-0.7 s of
+# CPU: Mesa pulls in pandas and scipy), which studies calling run_jobs batch after batch would otherwise pay
+# each time. It is reused only by a call with the same worker count, working directory, import path and
+# environment (what a spawned worker inherits); a broken or interrupted pool is dropped.
+_kept_pool: tuple[tuple, ProcessPoolExecutor] | None = None
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of `workers` spawned processes (started on demand), the kept one when it fits."""
+    global _kept_pool
+    key = (workers, os.getcwd(), tuple(sys.path), tuple(sorted(os.environ.items())))
+    if _kept_pool is not None and _kept_pool[0] == key:
+        return _kept_pool[1]
+    close_pool()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    _kept_pool = (key, pool)
+    return pool
+
+
+def close_pool(wait: bool = True) -> None:
+    """Stop the kept pool's workers (waiting for them to exit when `wait`); the next call starts a new pool."""
+    global _kept_pool
+    if _kept_pool is not None:
+        pool, _kept_pool = _kept_pool[1], None
+        pool.shutdown(wait=wait, cancel_futures=True)
+
+
 def _run_pool(evaluate, chunks, indices, workers, results, bar, markers: Path) -> list[int]:
     """Run the chunks `indices` in one pool; return those lost because a worker died and broke the pool."""
     lost = []
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(indices)), mp_context=context) as pool:
+    pool = _pool(workers)
+    try:
         futures = {pool.submit(_evaluate_chunk_marked, evaluate, chunks[index], str(markers / str(index))): index
                    for index in indices}
         for future in as_completed(futures):
@@ -148,6 +178,11 @@ def _run_pool(evaluate, chunks, indices, workers, results, bar, markers: Path) -
                 results[index] = [Outcome(job, False, error=f"chunk failed: {type(error).__name__}: {error}")
                                   for job in chunks[index]]
             bar.update(len(chunks[index]))
+    except BaseException:  # interrupted (Ctrl-C) or failed to submit: do not keep a pool in an unknown state
+        close_pool(wait=False)
+        raise
+    if lost:  # the pool is broken
+        close_pool(wait=False)
     return sorted(lost)
 
 

@@ -11,6 +11,7 @@ import signal
 
 import pytest
 
+from experiments import batch
 from experiments.batch import Job, run_jobs
 from sim import SimConfig
 from sim.config import from_dict
@@ -62,3 +63,16 @@ def test_the_main_process_survives_and_reports_a_worker_that_dies_every_time():
     outcomes = run_jobs(jobs, loyalty_end_or_die, workers=2, chunk_size=1, progress=False)
     assert [outcome.ok for outcome in outcomes] == [False, False]
     assert all("worker died" in outcome.error for outcome in outcomes)
+
+
+def test_the_pool_is_kept_between_calls_and_dropped_when_a_worker_dies():
+    jobs = [Job(tiny_config(5), seed) for seed in range(2)]
+    first = run_jobs(jobs, loyalty_end, workers=2, progress=False)
+    kept = batch._kept_pool
+    assert kept is not None
+    assert [o.value for o in run_jobs(jobs, loyalty_end, workers=2, progress=False)] == [o.value for o in first]
+    assert batch._kept_pool is kept  # the second call started no workers
+    run_jobs([Job(tiny_config(5), KILLER_SEED)], loyalty_end_or_die, workers=2, progress=False)
+    assert batch._kept_pool is None or batch._kept_pool is not kept  # the broken pool was not kept
+    batch.close_pool()
+    assert batch._kept_pool is None

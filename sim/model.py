@@ -767,7 +767,7 @@ class ServiceModel(mesa.Model):
                 hazard = hazard * np.where(with_referrer, b.referred_churn_factor, 1.0)
         c.hazard_per_year[rows] = hazard
         c.loyalty[rows] = rules.loyalty(hazard)
-        # rng.exponential(1.0, n) is 1.0 times a standard exponential (NumPy's definition): the same draws, half the cost.
+        # rng.exponential(1.0, n) is 1.0 times a standard exponential (NumPy's definition): same draws, half the cost.
         wait_days = self.rng.standard_exponential(len(rows)) * 365.0 / np.maximum(hazard, 1e-12)
         c.churn_time[rows] = self.day + 1 + wait_days
 

@@ -33,10 +33,11 @@ class BaselineCustomer(mesa.Agent):
         shape = 1.0 / max(market.contact_rate_spread, 1e-6) ** 2
         self.contact_rate = float(rng.gamma(shape, mean_rate / shape))
         self.standard = market.customer_expectation_spread * float(rng.standard_normal())
-        expectation = (b.initial_expectation + model.team_expectation_offset[team] + self.standard
-                       + b.brand_promise_lift * cfg.policy.brand_promise)
+        expectation = (b.initial_expectation + model.team_expectation_offset[team] + model.team_setting[team]
+                       + self.standard + b.brand_promise_lift * cfg.policy.brand_promise)
         if initial:
-            satisfaction = b.initial_satisfaction + 0.12 * float(rng.standard_normal())
+            satisfaction = (b.initial_satisfaction + b.initial_satisfaction_per_setting * model.team_setting[team]
+                            + 0.12 * float(rng.standard_normal()))
             expectation += 0.05 * float(rng.standard_normal())
         else:
             satisfaction = b.newcomer_satisfaction
@@ -182,6 +183,9 @@ class BaselineModel(mesa.Model):
         self.n_teams = org.teams
         self.team_demand_factor = np.maximum(0.2, 1.0 + market.team_demand_spread * rng.standard_normal(self.n_teams))
         self.team_expectation_offset = market.team_expectation_spread * rng.standard_normal(self.n_teams)
+        # The setting is relative to the firm's average branch, so a run's mean setting is zero whatever the draw.
+        setting = rng.standard_normal(self.n_teams)
+        self.team_setting = market.team_setting_spread * (setting - setting.mean())
         leader = rules.leader_quality(rng.random(self.n_teams), policy.appreciation, org.leader_quality_concentration)
         self.recognition_probability = [float(rules.recognition_probability(q, b.recognitions_per_month))
                                         for q in [*leader, float(np.mean(leader))]]
@@ -288,7 +292,8 @@ class BaselineModel(mesa.Model):
                 quality = float(rules.encounter_quality(
                     resolved, employee.skill, employee.exhaustion, time_ratio,
                     rules.authenticity(employee.engagement, employee.vision_alignment), acting, detected,
-                    policy.display_rules, rules.queueing(unit["pressure"]), waited, b))
+                    policy.display_rules, rules.queueing(unit["pressure"]), waited, b,
+                    self.team_setting[customer.team]))
                 customer.waiting_since = -1
                 customer.pending_need = not resolved
                 if customer.pending_need:

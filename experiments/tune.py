@@ -76,7 +76,7 @@ STAGES = (
           {"r_demands_exhaustion": 0.5, "r_resources_engagement": 0.4, "r_exhaustion_engagement": -0.4},
           {"r_demands_exhaustion": 0.05, "r_resources_engagement": 0.05, "r_exhaustion_engagement": 0.05},
           measure_baseline),
-    Stage("unit correlation (F1)", ("market.team_expectation_spread",), {"r_unit": 0.33}, {"r_unit": 0.05},
+    Stage("unit correlation (F1)", ("market.team_setting_spread",), {"r_unit": 0.33}, {"r_unit": 0.05},
           measure_units),
     Stage("convex loyalty (F8)", ("behaviour.churn_steepness", "market.customer_expectation_spread"),
           {"log_defection_ratio": float(np.log(6.0))}, {"log_defection_ratio": 0.1}, measure_baseline),
@@ -88,10 +88,16 @@ LONG_RUN_DAYS = 1460  # long enough for the slow customer loop (CS, expectations
 
 def probe_long_run(config: SimConfig, seed: int) -> dict[str, float]:
     """Means over the last year of a long baseline run (and, at its end, the front line's felt meaning and
-    complaints and the staff's mean dispositions): the state the model settles in on its own."""
+    complaints and the staff's mean dispositions): the state the model settles in on its own. Also the slope of
+    the branches' satisfaction over their settings (NaN without settings)."""
     model = ServiceModel(dataclasses.replace(config, days=LONG_RUN_DAYS), seed)
     model.run()
-    daily = collect(model).daily.iloc[-365:]
+    result = collect(model)
+    daily = result.daily.iloc[-365:]
+    teams = result.teams[result.teams["day"] >= LONG_RUN_DAYS - 365].groupby("team")["satisfaction"].mean()
+    setting = model.team_setting - model.team_setting.mean()
+    variance = float(setting @ setting)
+    slope = float(setting @ teams.to_numpy() / variance) if variance > 0 else float("nan")
     e = model.employees
     front = np.flatnonzero(e.active[: e.n] & e.is_front[: e.n])
     means = {k: float(daily[k].mean()) for k in ("customers", "satisfaction", "expectation", "engagement",
@@ -99,7 +105,7 @@ def probe_long_run(config: SimConfig, seed: int) -> dict[str, float]:
     staff = np.flatnonzero(e.active[: e.n])
     return {**means, "meaning": float(e.meaning[front].mean()), "complaints": float(e.complaints[front].mean()),
             "engagement_trait": float(e.engagement_trait[staff].mean()),
-            "resilience_trait": float(e.resilience_trait[staff].mean())}
+            "resilience_trait": float(e.resilience_trait[staff].mean()), "satisfaction_per_setting": slope}
 
 
 def settle_initial_state(config: SimConfig, seeds: int, workers: int, log: Callable[[str], None],
@@ -108,7 +114,8 @@ def settle_initial_state(config: SimConfig, seeds: int, workers: int, log: Calla
     of the spec (`market.customers_per_team`) as that long-run state.
 
     Each iteration runs the baseline for LONG_RUN_DAYS, sets the initial means of satisfaction, expectation
-    (before the brand promise), engagement and exhaustion to the last year's means, and rescales
+    (before the brand promise), engagement and exhaustion to the last year's means, the slope of the branches'
+    satisfaction over their settings to the long-run slope, and rescales
     `market.acquisition_per_year` towards the customer base of the spec (in the market equilibrium
     N = aP / (a + churn) the base responds to acquisition with elasticity ~1/3, hence the cube).
     """
@@ -121,7 +128,10 @@ def settle_initial_state(config: SimConfig, seeds: int, workers: int, log: Calla
         low, high = param_info("market.acquisition_per_year")["evidence"]
         acquisition = float(np.clip(config.market.acquisition_per_year
                                     * np.clip(target_customers / mean["customers"], 0.8, 1.25) ** 3, low, high))
+        slope = mean["satisfaction_per_setting"]
         values = {"behaviour.initial_satisfaction": mean["satisfaction"],
+                  "behaviour.initial_satisfaction_per_setting": (
+                      float(np.clip(slope, 0.0, 2.0)) if np.isfinite(slope) else b.initial_satisfaction_per_setting),
                   "behaviour.initial_expectation": mean["expectation"] - promise,
                   "behaviour.initial_engagement": mean["engagement"],
                   "behaviour.initial_exhaustion": mean["exhaustion"],
@@ -136,7 +146,7 @@ def settle_initial_state(config: SimConfig, seeds: int, workers: int, log: Calla
     return config
 
 
-SETTLE_PARAMS = ("behaviour.initial_satisfaction", "behaviour.initial_expectation", "behaviour.initial_engagement",
+SETTLE_PARAMS = ("behaviour.initial_satisfaction", "behaviour.initial_satisfaction_per_setting", "behaviour.initial_expectation", "behaviour.initial_engagement",
                  "behaviour.initial_exhaustion", "behaviour.initial_meaning", "behaviour.initial_complaints",
                  "behaviour.initial_engagement_trait", "behaviour.initial_resilience_trait",
                  "market.acquisition_per_year")

@@ -130,12 +130,16 @@ class MarketConfig(_Section):
                                       "between-team spread of demand per customer (branch location)", "CV", fixed=True)
     team_expectation_spread: float = param(0.06, 0.0, 0.3,
                                            "between-team spread of customers' expectations", "0-1", fixed=True, evidence=(0.0, 0.15))
+    team_setting_spread: float = param(0.14, 0.0, 0.3,
+                                       "between-team spread of the part of service quality that staff do not make "
+                                       "(premises, systems, local product range)", "0-1", fixed=True,
+                                       evidence=(0.0, 0.15))
     customer_expectation_spread: float = param(0.12, 0.0, 0.3,
                                                "spread of customers' personal standards (some are hard to please)",
                                                "0-1", fixed=True, evidence=(0.02, 0.15))
     market_potential_ratio: float = param(1.5, 1.0, 20.0,
                                           "people in a team's market per initial customer", "x")
-    acquisition_per_year: float = param(0.3438, 0.0, 10.0,
+    acquisition_per_year: float = param(0.4914, 0.0, 10.0,
                                         "share of non-customers in the market who become customers per year "
                                         "through ordinary marketing", "1/year", evidence=(0.1, 3.0))
     spend_per_customer_per_year: float = param(600.0, 0.0, 1e6, "gross margin a customer brings per year",
@@ -257,29 +261,32 @@ class BehaviourConfig(_Section):
     waiting_penalty: float = param(0.24, 0.0, 2.0,
                                    "perceived-quality loss per unit of queueing (work pressure above 0.4)", "0-1")
     # --- customers ---------------------------------------------------------------------------
-    initial_engagement: float = param(0.7739, 0.0, 1.0, "mean engagement of the staff at the start "
+    initial_engagement: float = param(0.7718, 0.0, 1.0, "mean engagement of the staff at the start "
                                                      "(calibrated to the baseline's long-run state)", "0-1",
                                       evidence=(0.4, 0.8))
-    initial_exhaustion: float = param(0.1676, 0.0, 1.0, "mean exhaustion of the staff at the start "
+    initial_exhaustion: float = param(0.1704, 0.0, 1.0, "mean exhaustion of the staff at the start "
                                                      "(calibrated to the baseline's long-run state)", "0-1",
                                       evidence=(0.1, 0.5))
-    initial_engagement_trait: float = param(0.129, -0.5, 0.5, "mean engagement disposition of the staff at the start: "
+    initial_engagement_trait: float = param(0.1234, -0.5, 0.5, "mean engagement disposition of the staff at the start: "
                                                           "incumbents are survivors of selective turnover, "
                                                           "applicants have mean 0 (calibrated to the baseline's "
                                                           "long-run state)", "0-1", evidence=(-0.2, 0.2))
-    initial_resilience_trait: float = param(-0.1498, -0.5, 0.5, "mean exhaustion disposition of the staff at the start "
+    initial_resilience_trait: float = param(-0.1507, -0.5, 0.5, "mean exhaustion disposition of the staff at the start "
                                                           "(negative: more resilient; calibrated like the above)",
                                           "0-1", evidence=(-0.2, 0.2))
-    initial_meaning: float = param(0.7032, 0.0, 1.0, "front-line staff's felt meaning from customers at the start "
+    initial_meaning: float = param(0.6817, 0.0, 1.0, "front-line staff's felt meaning from customers at the start "
                                                   "(calibrated to the baseline's long-run state)", "0-1",
                                    evidence=(0.3, 0.9))
-    initial_complaints: float = param(0.198, 0.0, 1.0, "share of complaining customers staff hear at the start "
+    initial_complaints: float = param(0.211, 0.0, 1.0, "share of complaining customers staff hear at the start "
                                                      "(calibrated to the baseline's long-run state)", "0-1",
                                       evidence=(0.0, 0.5))
-    initial_satisfaction: float = param(0.7341, 0.0, 1.0, "mean satisfaction of the customers at the start "
+    initial_satisfaction: float = param(0.7389, 0.0, 1.0, "mean satisfaction of the customers at the start "
                                                          "(calibrated to the baseline's steady state)", "0-1",
                                         evidence=(0.5, 0.9))
-    initial_expectation: float = param(0.7738, 0.0, 1.0, "mean expectation of customers at the start and of "
+    initial_satisfaction_per_setting: float = param(0.4078, 0.0, 2.0, "how much a branch's setting raises its "
+                                                    "customers' satisfaction at the start (the long-run slope "
+                                                    "across branches, fitted by the settle stage)", "x")
+    initial_expectation: float = param(0.7735, 0.0, 1.0, "mean expectation of customers at the start and of "
                                                         "new customers before the brand promise", "0-1",
                                        evidence=(0.5, 0.9))
     newcomer_satisfaction: float = param(0.72, 0.0, 1.0, "satisfaction of a new customer before any encounter",
@@ -298,7 +305,7 @@ class BehaviourConfig(_Section):
     churn_midpoint: float = param(0.62, 0.0, 1.0, "satisfaction at which churn is half its maximum", "0-1")
     card_churn_factor: float = param(0.97, 0.5, 1.0, "churn multiplier for loyalty-card members", "x")
     card_uptake: float = param(0.5, 0.0, 1.0, "share of customers who join a loyalty card when offered", "0-1")
-    card_share_of_wallet: float = param(0.015, 0.0, 0.2, "extra spend of card members", "share",
+    card_share_of_wallet: float = param(0.03, 0.0, 0.2, "extra spend of card members", "share",
                                         evidence=(0.01, 0.05))
     referred_churn_factor: float = param(0.8, 0.3, 1.0, "churn multiplier of referred customers while their "
                                                         "referrer stays", "x")

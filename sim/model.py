@@ -98,10 +98,13 @@ class ServiceModel(mesa.Model):
 
         rng = self.rng
         org, market, b = config.organisation, config.market, config.behaviour
-        # Between-team heterogeneity: leaders, local demand and local expectations.
+        # Between-team heterogeneity: leaders, local demand, local expectations and the branch's setting.
         self.leader_quantile = rng.random(self.n_teams)
         self.team_demand_factor = np.maximum(0.2, 1.0 + market.team_demand_spread * rng.standard_normal(self.n_teams))
         self.team_expectation_offset = market.team_expectation_spread * rng.standard_normal(self.n_teams)
+        # The setting is relative to the firm's average branch, so a run's mean setting is zero whatever the draw.
+        setting = rng.standard_normal(self.n_teams)
+        self.team_setting = market.team_setting_spread * (setting - setting.mean())
         self.leader_quality = np.zeros(self.n_teams)
         self._update_leaders()
         self._update_derived()
@@ -314,7 +317,7 @@ class ServiceModel(mesa.Model):
         quality = rules.encounter_quality(resolved, skill, exhaustion, time_ratio,
                                           rules.authenticity(engagement, vision), acting, detected,
                                           policy.display_rules, rules.queueing(units.pressure[team]),
-                                          days_waited, b)
+                                          days_waited, b, self.team_setting[team])
         rating = rules.centricity_rating(quality, b.rating_noise * rng.standard_normal(len(served)))
         satisfaction = rules.encounter_satisfaction(quality, c.expectation[served], b.loss_aversion)
         return Encounters(customer=served, employee=employee, team=team, quality=quality,
@@ -881,10 +884,12 @@ class ServiceModel(mesa.Model):
         else:
             rate = mean_rate
         standard = market.customer_expectation_spread * rng.standard_normal(n)
-        expectation = (b.initial_expectation + self.team_expectation_offset[teams] + standard
-                       + b.brand_promise_lift * cfg.policy.brand_promise)
+        # Customers expect what their branch is known for: its setting is part of what they expect.
+        expectation = (b.initial_expectation + self.team_expectation_offset[teams] + self.team_setting[teams]
+                       + standard + b.brand_promise_lift * cfg.policy.brand_promise)
         if initial:
-            satisfaction = b.initial_satisfaction + 0.12 * rng.standard_normal(n)
+            satisfaction = (b.initial_satisfaction + b.initial_satisfaction_per_setting * self.team_setting[teams]
+                            + 0.12 * rng.standard_normal(n))
             expectation = expectation + 0.05 * rng.standard_normal(n)
             joined = -np.round(rng.exponential(3 * 365.0, n)).astype(np.int32)
         else:

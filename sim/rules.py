@@ -199,17 +199,18 @@ def resolution_probability(skill, engagement, exhaustion, autonomy, time_ratio, 
 
 
 def encounter_quality(resolved, skill, exhaustion, time_ratio, authenticity_level, surface_acting_level,
-                      detected, display_rules, queue, days_waited, b):
+                      detected, display_rules, queue, days_waited, b, setting=0.0):
     """Quality of one encounter as the customer perceives it, in [0, 1].
 
     Resolution dominates; the employee's competence and the time taken add to it; sincere
     engagement adds a bonus only when the task was done well; surface acting, when
-    detected, costs; an undetected smile helps a little; queues and waiting cost.
+    detected, costs; an undetected smile helps a little; queues and waiting cost. `setting`
+    is the branch's offset to the part staff do not make (premises, systems, product range).
     """
     quality = (0.40 * resolved
                + 0.15 * skill * (1.0 - 0.5 * exhaustion)
                + 0.10 * np.minimum(1.0, time_ratio)
-               + 0.15
+               + 0.15 + setting
                + b.authenticity_bonus * resolved * authenticity_level
                + b.display_bonus * display_rules * (1.0 - detected)
                - b.detected_acting_penalty * detected * surface_acting_level

@@ -133,15 +133,36 @@ def test_f9_compares_equal_gains_and_losses_only():
 
 def test_f11_break_even_and_retention():
     discounts = [0.0, 0.01, 0.02, 0.05, 0.1]
-    churn = [0.20, 0.195, 0.195, 0.195, 0.195]
+    other = [[0.20, 0.21, 0.19]] * 5
+    split_noise = np.array([0.01, -0.02, 0.005])  # the members' chance difference in the run without a card
+    member = [np.array(other[0]) * (1 - split_noise)] + [np.array(other[0]) * (1 - 0.03)] * 4
     margin = [0.30, 0.303, 0.300, 0.28, 0.25]
-    fact = facts.f11_loyalty_card(discounts, churn, margin)
+    fact = facts.f11_loyalty_card(discounts, member, other, margin)
+    assert fact.statistics["retention_effect"].mean == pytest.approx(0.03, abs=1e-9)
+    assert fact.statistics["member_cut_without_card"].mean == pytest.approx(split_noise.mean())
     assert fact.statistics["break_even_discount"] == pytest.approx(0.02, abs=0.002)
     assert fact.passed
-    no_effect = facts.f11_loyalty_card(discounts, [0.2] * 5, margin)
-    assert not no_effect.passed
-    always_better = facts.f11_loyalty_card(discounts, churn, [0.30, 0.31, 0.32, 0.33, 0.34])
+    no_card_effect = facts.f11_loyalty_card(discounts, [member[0]] * 5, other, margin)
+    assert not no_card_effect.passed
+    always_better = facts.f11_loyalty_card(discounts, member, other, [0.30, 0.31, 0.32, 0.33, 0.34])
     assert not always_better.passed
+
+
+def test_f11_needs_an_effect_clear_of_noise():
+    """A mean cut inside the range whose interval includes 0 is not an effect."""
+    discounts = [0.0, 0.02]
+    other = [[0.2] * 4] * 2
+    member = [[0.2] * 4, [0.2 * (1 - c) for c in (0.05, -0.04, 0.03, -0.016)]]  # mean 0.6%, interval spans 0
+    fact = facts.f11_loyalty_card(discounts, member, other, [0.30, 0.29])
+    assert 0.005 <= fact.statistics["retention_effect"].mean and fact.statistics["retention_effect"].low < 0
+    assert not fact.passed
+
+
+def test_f11_margin_falling_from_the_first_discount_breaks_even_below_it():
+    discounts = [0.0, 0.01, 0.02, 0.05]
+    other, member = [[0.2] * 3] * 4, [[0.2] * 3] + [[0.194] * 3] * 3
+    fact = facts.f11_loyalty_card(discounts, member, other, [0.30, 0.299, 0.29, 0.27])
+    assert fact.statistics["break_even_discount"] == 0.0 and not fact.passed
 
 
 def test_steady_state_detects_drift():

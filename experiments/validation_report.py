@@ -109,7 +109,8 @@ def markdown(facts: list[Fact], plan: Any, seconds: float) -> str:
         f"({held}/{len(facts)} facts hold; {seconds:.0f} s on {platform.machine()}, Python "
         f"{platform.python_version()}).",
         "",
-        f"Seeds: {plan.seeds} per noisy fact ({plan.s3_seeds} for S3, {plan.f6_seeds} per grid point for F6); "
+        f"Seeds: {plan.seeds} per noisy fact ({plan.s3_seeds} for S3 and SS, {plan.f4_seeds} for F4, "
+        f"{2 * plan.seeds} per discount for F11, {plan.f6_seeds} per grid point for F6); "
         "intervals are t-based 95% confidence intervals over seeds. The plots are in validation.html.",
         "",
         "| fact | what | target | measured | verdict |",

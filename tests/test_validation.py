@@ -15,7 +15,7 @@ from experiments.validate import Plan, measure_all
 from sim import SimConfig
 
 pytestmark = pytest.mark.slow
-PLAN = Plan(seeds=10, s3_seeds=20, f1_teams=30, f6_seeds=4, workers=2)
+PLAN = Plan(seeds=10, s3_seeds=20, f1_teams=30, f4_seeds=40, f6_seeds=4, workers=2)
 
 
 @functools.lru_cache(maxsize=None)

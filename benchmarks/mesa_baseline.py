@@ -183,9 +183,7 @@ class BaselineModel(mesa.Model):
         self.n_teams = org.teams
         self.team_demand_factor = np.maximum(0.2, 1.0 + market.team_demand_spread * rng.standard_normal(self.n_teams))
         self.team_expectation_offset = market.team_expectation_spread * rng.standard_normal(self.n_teams)
-        # The setting is relative to the firm's average branch, so a run's mean setting is zero whatever the draw.
-        setting = rng.standard_normal(self.n_teams)
-        self.team_setting = market.team_setting_spread * (setting - setting.mean())
+        self.team_setting = rules.branch_settings(rng.standard_normal(self.n_teams), market.team_setting_spread)
         leader = rules.leader_quality(rng.random(self.n_teams), policy.appreciation, org.leader_quality_concentration)
         self.recognition_probability = [float(rules.recognition_probability(q, b.recognitions_per_month))
                                         for q in [*leader, float(np.mean(leader))]]

@@ -146,8 +146,8 @@ def settle_initial_state(config: SimConfig, seeds: int, workers: int, log: Calla
     return config
 
 
-SETTLE_PARAMS = ("behaviour.initial_satisfaction", "behaviour.initial_satisfaction_per_setting", "behaviour.initial_expectation", "behaviour.initial_engagement",
-                 "behaviour.initial_exhaustion", "behaviour.initial_meaning", "behaviour.initial_complaints",
+SETTLE_PARAMS = ("behaviour.initial_satisfaction", "behaviour.initial_satisfaction_per_setting",
+                 "behaviour.initial_expectation", "behaviour.initial_engagement", "behaviour.initial_exhaustion", "behaviour.initial_meaning", "behaviour.initial_complaints",
                  "behaviour.initial_engagement_trait", "behaviour.initial_resilience_trait",
                  "market.acquisition_per_year")
 

@@ -45,22 +45,14 @@ class Plan:
 
 
 class ProbeModel(ServiceModel):
-    """The model plus the observations some facts need: encounter responses (F9), snapshots (F3, F8) and the
-    satisfaction of the customers who were customers when pressure steps up (F4)."""
+    """The model plus the observations some facts need: encounter responses (F9), snapshots (F3, F8)."""
 
     def __init__(self, config: SimConfig, seed: int, log_from_day: int = 180, log_every: int = 5) -> None:
         super().__init__(config, seed)
         self.log_from_day, self.log_every = log_from_day, log_every
         self.encounter_log: list[np.ndarray] = []
-        self.cohort: np.ndarray | None = None
-        self.cohort_satisfaction = np.zeros(config.days)  # 0 before STEP_DAY: the same in every run
 
     def customers_respond(self, enc: Encounters) -> None:
-        c = self.customers
-        if self.day == STEP_DAY:  # those who leave later keep the satisfaction they left with
-            self.cohort = np.flatnonzero(c.active[: c.n])
-        if self.cohort is not None:
-            self.cohort_satisfaction[self.day] = c.satisfaction[self.cohort].mean()
         logging = self.day >= self.log_from_day and self.day % self.log_every == 0 and len(enc.customer)
         if logging:
             c = self.customers
@@ -132,9 +124,27 @@ def _mean_vacancy_days(totals: dict[str, float]) -> float:
     return days / hires if hires else float("nan")
 
 
+class CohortModel(ServiceModel):
+    """The model plus the daily mean satisfaction of the customers of STEP_DAY (F4); those who leave later
+    keep the satisfaction they left with."""
+
+    def __init__(self, config: SimConfig, seed: int) -> None:
+        super().__init__(config, seed)
+        self.cohort: np.ndarray | None = None
+        self.cohort_satisfaction = np.zeros(config.days)  # 0 before STEP_DAY: the same in every run
+
+    def customers_respond(self, enc: Encounters) -> None:
+        c = self.customers
+        if self.day == STEP_DAY:
+            self.cohort = np.flatnonzero(c.active[: c.n])
+        if self.cohort is not None:
+            self.cohort_satisfaction[self.day] = c.satisfaction[self.cohort].mean()
+        super().customers_respond(enc)
+
+
 def probe_step(config: SimConfig, seed: int) -> dict[str, Any]:
-    """F4's step run: the satisfaction of all active customers and of the customers of the day of the step."""
-    model = ProbeModel(config, seed, log_from_day=config.days)
+    """F4's runs: the satisfaction of all active customers and of the customers of the day of the step."""
+    model = CohortModel(config, seed)
     model.run()
     return {"satisfaction": collect(model).daily["satisfaction"].to_numpy(),
             "cohort_satisfaction": model.cohort_satisfaction}

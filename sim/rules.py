@@ -51,6 +51,12 @@ def smooth(current, target, time_constant_days):
     return current + (target - current) / time_constant_days
 
 
+def branch_settings(draws, spread):
+    """Each branch's offset to the part of service quality staff do not make, from standard normal `draws`:
+    relative to the firm's average branch, so a run's mean setting is zero whatever the draw."""
+    return spread * (draws - draws.mean())
+
+
 # ---------------------------------------------------------------------------------------------
 # Appreciation, alignment, skill
 def leader_quality(quantile, appreciation, concentration):
